@@ -1,0 +1,238 @@
+"""The base of every admin screen: role checks, a liaison's unit scope, Chinese labels, formats and errors."""
+
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterNotEqual
+from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT_FORMATTERS
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import false
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from admin_views import exporting
+from admin_views.permissions import CREATE, DELETE, EDIT, EXPORT, READ, allowed
+from clock import CHINA
+from extensions import db
+from models.base import LabeledEnum
+from models.user import Role
+
+
+def _enum_label(view, value, name):
+    return value.label
+
+
+def _china_datetime(view, value, name):
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
+
+
+def _iso_date(view, value, name):
+    return value.isoformat()
+
+
+def _yes_no(view, value, name):
+    return "是" if value else "否"
+
+
+def _yes_no_badge(view, value, name):
+    css = "badge-success" if value else "badge-secondary"
+    return Markup(f'<span class="badge {css}">{"是" if value else "否"}</span>')
+
+
+def _formatters(base: dict, boolean) -> dict:
+    # Order matters: Flask-Admin takes the first isinstance() match, and a LabeledEnum is also a str/Enum.
+    result = {LabeledEnum: _enum_label, datetime: _china_datetime, date: _iso_date, bool: boolean}
+    result.update({k: v for k, v in base.items() if k not in result})
+    return result
+
+
+LIST_FORMATTERS = _formatters(BASE_FORMATTERS, _yes_no_badge)
+DETAIL_TYPE_FORMATTERS = _formatters(DETAIL_FORMATTERS, _yes_no)
+EXPORT_TYPE_FORMATTERS = _formatters(EXPORT_FORMATTERS, _yes_no)
+
+
+class QueryOptions:
+    """Filter options read from the database each time a list is shown, not once at start-up."""
+
+    def __init__(self, fetch):
+        self.fetch = fetch
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(self.fetch())
+
+
+class ChinaDateBetweenFilter(DateBetweenFilter):
+    """A date range (China time) on a UTC timestamp column."""
+
+    def apply(self, query, value, alias=None):
+        start, end = value
+        low = datetime.combine(start, time.min, CHINA)
+        high = datetime.combine(end + timedelta(days=1), time.min, CHINA)
+        column = self.get_column(alias)
+        return query.filter(column >= low, column < high)
+
+
+def enum_filters(column, enum_class: type[LabeledEnum], name: str | None = None) -> list:
+    """Equal / not-equal filters on an enum column, with Chinese options."""
+    name = name or column.info["label"]
+    return [
+        FilterEqual(column, name, options=enum_class.choices()),
+        FilterNotEqual(column, name, options=enum_class.choices()),
+    ]
+
+
+def model_labels(model) -> dict[str, str]:
+    """Chinese labels of a model's columns and relationships, read from the columns' `info`."""
+    mapper = sa_inspect(model)
+    labels = {}
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if "label" in column.info:
+            labels[attr.key] = column.info["label"]
+    for rel in mapper.relationships:
+        if "label" in rel.info:
+            labels[rel.key] = rel.info["label"]
+            continue
+        local = list(rel.local_columns)
+        if rel.direction.name == "MANYTOONE" and len(local) == 1 and "label" in local[0].info:
+            labels[rel.key] = local[0].info["label"]
+    return labels
+
+
+def enum_choices(model) -> dict[str, list[tuple[str, str]]]:
+    """Select choices (value, Chinese label) for every enum column of a model."""
+    choices = {}
+    for attr in sa_inspect(model).column_attrs:
+        enum_class = getattr(attr.columns[0].type, "enum_class", None)
+        if enum_class is not None and issubclass(enum_class, LabeledEnum):
+            choices[attr.key] = enum_class.choices()
+    return choices
+
+
+class SecureModelView(ModelView):
+    """A Flask-Admin screen that checks the role for every operation and limits liaisons to their unit."""
+
+    endpoint_name: str = ""
+    page_size = 20
+    can_set_page_size = True
+    page_size_options = (20, 50, 100)
+    can_view_details = True
+    export_types = ["csv", "xlsx"]
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
+    column_type_formatters_export = EXPORT_TYPE_FORMATTERS
+    column_display_pk = False
+
+    def __init__(self, model, session=None, name=None, category=None, **kwargs):
+        labels = model_labels(model)
+        labels.update(self.column_labels or {})
+        self.column_labels = labels
+        choices = enum_choices(model)
+        choices.update(self.form_choices or {})
+        self.form_choices = choices
+        super().__init__(model, session or db, name=name, category=category, endpoint=self.endpoint_name, **kwargs)
+
+    # ----- roles -------------------------------------------------------------------------------------------
+    def _may(self, operation: str) -> bool:
+        user = current_user
+        if not user or not user.is_authenticated or not user.is_active:
+            return False
+        return allowed(self.endpoint_name, user.role, operation)
+
+    @property
+    def can_create(self) -> bool:
+        return self._may(CREATE)
+
+    @property
+    def can_edit(self) -> bool:
+        return self._may(EDIT)
+
+    @property
+    def can_delete(self) -> bool:
+        return self._may(DELETE)
+
+    @property
+    def can_export(self) -> bool:
+        return self._may(EXPORT)
+
+    def is_accessible(self) -> bool:
+        return self._may(READ)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    def _handle_view(self, name, **kwargs):
+        # Refuse forbidden operations with 403 rather than Flask-Admin's silent redirect, so nothing looks done.
+        result = super()._handle_view(name, **kwargs)
+        if result is not None:
+            return result
+        needed = {
+            "create_view": CREATE,
+            "edit_view": EDIT,
+            "delete_view": DELETE,
+            "export": EXPORT,
+            "ajax_update": EDIT,
+        }.get(name)
+        if needed and not self._may(needed):
+            abort(403)
+        return None
+
+    # ----- a liaison sees only their own unit -----------------------------------------------------------------
+    def scope_to_unit(self, query, unit_id: int):
+        """Limit a query to rows of one unit; views a liaison can read override this (default: no rows)."""
+        return query.filter(false())
+
+    def _scoped(self, query):
+        user = current_user
+        if user.is_authenticated and user.role == Role.LIAISON:
+            return self.scope_to_unit(query, user.unit_id)
+        return query
+
+    def get_query(self):
+        return self._scoped(super().get_query())
+
+    def get_count_query(self):
+        return self._scoped(super().get_count_query())
+
+    def get_one(self, id):
+        pk = sa_inspect(self.model).primary_key[0]
+        try:
+            key = pk.type.python_type(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(pk == key).one_or_none()
+
+    # ----- stable pages: always end the ORDER BY with the primary key ---------------------------------------
+    def _apply_sorting(self, query, joins, sort_column, sort_desc):
+        query, joins = super()._apply_sorting(query, joins, sort_column, sort_desc)
+        pk = sa_inspect(self.model).primary_key[0]
+        return query.order_by(pk.desc()), joins
+
+    # ----- errors in Chinese ----------------------------------------------------------------------------------
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, ValueError):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            current_app.logger.warning("integrity error in %s: %s", self.endpoint_name, exc)
+            flash("保存失败：与已有记录冲突（例如编号、名称重复），或仍有其他记录引用它。请检查后重试。", "error")
+            return True
+        if isinstance(exc, SQLAlchemyError):
+            current_app.logger.exception("database error in %s", self.endpoint_name)
+            flash("保存失败：数据库暂时无法完成操作，请稍后重试。", "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    # ----- export: Chinese headers and file name, CSV with a BOM, typed xlsx cells ----------------------------
+    def export(self, export_type):
+        if not self.can_export or export_type not in self.export_types:
+            abort(403)
+        _, rows = self._export_data()
+        return exporting.export_response(self, rows, export_type)

@@ -1,0 +1,45 @@
+"""Who may do what in each admin screen: the role matrix as data, read by every view and by the tests."""
+
+from models.user import Role
+
+READ, CREATE, EDIT, DELETE, EXPORT = "read", "create", "edit", "delete", "export"
+EVERYTHING = frozenset({READ, CREATE, EDIT, DELETE, EXPORT})
+READ_ONLY = frozenset({READ, EXPORT})
+NOTHING = frozenset()
+
+ADMIN, SUPERVISOR, LEADER, LIAISON = Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.LIAISON
+
+# endpoint -> role -> operations. A liaison's rows are always limited to their own unit (see SecureModelView).
+PERMISSIONS: dict[str, dict[Role, frozenset]] = {
+    "item": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: READ_ONLY},
+    "assignment": {
+        ADMIN: frozenset({READ, EDIT, EXPORT}),
+        SUPERVISOR: frozenset({READ, EDIT, EXPORT}),
+        LEADER: READ_ONLY,
+        LIAISON: READ_ONLY,
+    },
+    "feedback": {
+        ADMIN: EVERYTHING,
+        SUPERVISOR: frozenset({READ, CREATE, EDIT, EXPORT}),
+        LEADER: READ_ONLY,
+        LIAISON: frozenset({READ, CREATE, EDIT, EXPORT}),
+    },
+    "instruction": {
+        ADMIN: EVERYTHING,
+        SUPERVISOR: frozenset({READ, CREATE, EXPORT}),
+        LEADER: frozenset({READ, CREATE, EXPORT}),
+        LIAISON: NOTHING,
+    },
+    "unit": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: NOTHING},
+    "liaison": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: NOTHING},
+    "leader": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: NOTHING},
+    "user": {ADMIN: EVERYTHING, SUPERVISOR: NOTHING, LEADER: NOTHING, LIAISON: NOTHING},
+    "audit": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
+}
+
+
+def allowed(endpoint: str, role: Role | None, operation: str) -> bool:
+    """True when `role` may perform `operation` in the screen `endpoint`."""
+    if role is None:
+        return False
+    return operation in PERMISSIONS.get(endpoint, {}).get(role, NOTHING)

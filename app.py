@@ -1,0 +1,33 @@
+"""Duban (督查督办): the application factory."""
+
+from flask import Flask
+
+from admin_views import register_admin
+from cli import register_commands
+from database import register_database
+from extensions import babel, csrf, mail
+from settings import load_config
+from web.auth import register_auth
+from web.errors import register_error_pages
+from web.templating import register_template_helpers
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Duban application; `test_config` overrides every other setting."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+    register_database(app)
+    register_extensions(app)
+    register_auth(app)
+    register_admin(app)
+    register_template_helpers(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Mail, CSRF protection on every form, and the Chinese locale (required by Flask-Admin)."""
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN", timezone_selector=lambda: "Asia/Shanghai")

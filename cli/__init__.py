@@ -1,0 +1,13 @@
+"""Command-line commands (`flask --app app <command>`), each a thin wrapper around a workflow."""
+
+from flask import Flask
+
+from cli.database import init_db_command
+from cli.demo import seed_demo_command
+from cli.users import create_user_command
+
+
+def register_commands(app: Flask) -> None:
+    """Add Duban's commands to the app's CLI."""
+    for command in (init_db_command, seed_demo_command, create_user_command):
+        app.cli.add_command(command)

@@ -1,0 +1,45 @@
+"""`flask init-db`: upgrade the database to the newest schema and make sure an admin account exists."""
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from clock import utcnow
+from extensions import db
+from workflows.accounts import ensure_admin
+
+
+def write_secret_file(path: Path, text: str) -> None:
+    """Write a file only its owner can read (mode 600)."""
+    if path.exists():
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def init_database(*, now, admin_password: str | None) -> str | None:
+    """Upgrade to head and create the admin; returns the admin password when one was generated."""
+    upgrade()
+    _, generated = ensure_admin(db.session, admin_password, now=now)
+    db.session.commit()
+    return generated
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Upgrade the database to the newest schema and create the admin account (safe to run again)."""
+    password_file = Path(current_app.instance_path) / "admin_password.txt"
+    generated = init_database(now=utcnow(), admin_password=os.environ.get("DUBAN_ADMIN_PASSWORD"))
+    click.echo("数据库已升级到最新结构。")
+    if generated:
+        write_secret_file(password_file, f"用户名: admin\n密码: {generated}\n")
+        click.echo("已创建管理员账户：")
+        click.echo("  用户名: admin")
+        click.echo(f"  密码:   {generated}")
+        click.echo(f"  （密码仅显示这一次，已保存到 {password_file}，权限 600；登录后请修改。）")

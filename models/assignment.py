@@ -1,0 +1,75 @@
+"""Assignments (承办任务): one unit's share of an item, with its own deadline, status and escalation level."""
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, LabeledEnum, Timestamped, enum_column, label
+from models.item import Item
+from models.unit import Unit
+
+
+class AssignmentRole(LabeledEnum):
+    """Whether the unit leads the item or helps."""
+
+    LEAD = "lead", "牵头"
+    CO = "co", "协办"
+
+
+class AssignmentStatus(LabeledEnum):
+    """The lifecycle of one unit's share of an item."""
+
+    PENDING = "pending", "待交办"
+    ASSIGNED = "assigned", "已交办"
+    IN_PROGRESS = "in_progress", "办理中"
+    SUBMITTED = "submitted", "待审核"
+    ACCEPTED = "accepted", "已办结"
+    SUSPENDED = "suspended", "暂停"
+    CANCELLED = "cancelled", "撤销"
+
+
+OPEN_ASSIGNMENT_STATUSES = (
+    AssignmentStatus.PENDING,
+    AssignmentStatus.ASSIGNED,
+    AssignmentStatus.IN_PROGRESS,
+    AssignmentStatus.SUBMITTED,
+)
+
+ESCALATION_LABELS = {0: "未督查", 1: "整改通知书", 2: "黄牌警告", 3: "提请追责"}
+
+
+class Assignment(Timestamped, Base):
+    """One unit's share of an item (lead or co-unit), unique per item and unit."""
+
+    __tablename__ = "assignment"
+    __audit__ = True
+    __table_args__ = (
+        UniqueConstraint("item_id", "unit_id", name="uq_assignment_item_unit"),
+        CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_level_range"),
+        Index("ix_assignment_status_deadline", "status", "deadline"),
+        Index("ix_assignment_unit_status", "unit_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True, info=label("督查事项"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), info=label("承办单位"))
+    role: Mapped[AssignmentRole] = mapped_column(enum_column(AssignmentRole), info=label("承办类型"))
+    deadline: Mapped[date] = mapped_column(Date, info=label("完成时限"))
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_column(AssignmentStatus), default=AssignmentStatus.PENDING, info=label("状态")
+    )
+    escalation_level: Mapped[int] = mapped_column(SmallInteger, default=0, info=label("督查等级"))
+
+    item: Mapped[Item] = relationship(back_populates="assignments")
+    unit: Mapped[Unit] = relationship()
+    feedbacks = relationship(
+        "Feedback", back_populates="assignment", cascade="all, delete-orphan", order_by="Feedback.id"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.item.number if self.item else ''} · {self.unit.name if self.unit else ''}"
+
+    def is_overdue(self, today: date) -> bool:
+        """True when the deadline date (China time) has passed and the share is still open."""
+        return self.status in OPEN_ASSIGNMENT_STATUSES and self.deadline < today

@@ -1,0 +1,44 @@
+"""The audit trail (留痕): who did what, when, to which record, with a short before/after summary."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, label
+
+ENTITY_LABELS = {
+    "item": "督查事项",
+    "assignment": "承办任务",
+    "feedback": "反馈",
+    "instruction": "批示",
+    "unit": "单位",
+    "liaison": "联络员",
+    "bureau_leader": "局领导",
+    "user": "用户",
+}
+
+
+class AuditEvent(Base):
+    """One recorded step: a create, change or delete of a record, or a workflow action."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity", "entity_id"),
+        Index("ix_audit_event_item_at", "item_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, info=label("时间"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), info=label("操作人"))
+    actor_name: Mapped[str] = mapped_column(String(50), info=label("操作人"))
+    action: Mapped[str] = mapped_column(String(30), info=label("操作"))
+    entity: Mapped[str] = mapped_column(String(30), info=label("对象类型"))
+    entity_id: Mapped[int | None] = mapped_column(Integer, info=label("对象编号"))
+    item_id: Mapped[int | None] = mapped_column(Integer, info=label("所属事项"))
+    summary: Mapped[str] = mapped_column(Text, default="", info=label("内容摘要"))
+
+    actor = relationship("User")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.entity}#{self.entity_id}"

@@ -1,0 +1,104 @@
+"""Items to supervise (督查事项): what is to be done, where it came from, who leads it and by when."""
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, LabeledEnum, Timestamped, enum_column, label
+from models.leader import BureauLeader
+from models.unit import Unit
+
+
+class ItemSource(LabeledEnum):
+    """The nine sources of supervised matters named in the office's report."""
+
+    MEETING_DECISION = "meeting_decision", "重要文件、会议决定事项"
+    LEADER_INSTRUCTION = "leader_instruction", "局党政领导批办事项"
+    HIGHER_INSTRUCTION = "higher_instruction", "上级转来的领导批示件"
+    STAFF_PROPOSAL = "staff_proposal", "职工代表建议和提案"
+    RECEPTION_VISIT = "reception_visit", "党政领导大接访"
+    HOTLINE = "hotline", "便民公开电话"
+    KEY_WORK = "key_work", "“两会”重点工作"
+    BENEFIT_PROJECT = "benefit_project", "十项利民工程"
+    CENTRAL_TASK = "central_task", "阶段性中心任务"
+
+
+class Rhythm(LabeledEnum):
+    """How often an item is reported on."""
+
+    ONE_OFF = "one_off", "一次性"
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+
+
+class ItemStatus(LabeledEnum):
+    """The lifecycle of an item."""
+
+    REGISTERED = "registered", "立项"
+    ASSIGNED = "assigned", "已交办"
+    IN_PROGRESS = "in_progress", "办理中"
+    UNDER_REVIEW = "under_review", "待审核"
+    CLOSED = "closed", "办结"
+    SUSPENDED = "suspended", "暂停"
+    CANCELLED = "cancelled", "撤销"
+
+
+OPEN_ITEM_STATUSES = (
+    ItemStatus.REGISTERED,
+    ItemStatus.ASSIGNED,
+    ItemStatus.IN_PROGRESS,
+    ItemStatus.UNDER_REVIEW,
+)
+
+
+class Item(Timestamped, Base):
+    """A supervised matter, numbered 督〔year〕N号, carried out by a lead unit and co-units."""
+
+    __tablename__ = "item"
+    __audit__ = True
+    __table_args__ = (
+        Index("ix_item_year_seq", "year", "seq", unique=True),
+        Index("ix_item_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True, info=label("编号"))
+    year: Mapped[int] = mapped_column(Integer, info=label("年度"))
+    seq: Mapped[int] = mapped_column(Integer, info=label("序号"))
+    title: Mapped[str] = mapped_column(String(200), index=True, info=label("事项名称"))
+    content: Mapped[str | None] = mapped_column(Text, info=label("内容及要求"))
+    source: Mapped[ItemSource] = mapped_column(enum_column(ItemSource), index=True, info=label("来源"))
+    ordering_leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bureau_leader.id", ondelete="SET NULL"), index=True, info=label("交办领导")
+    )
+    instruction: Mapped[str | None] = mapped_column(Text, info=label("领导批示"))
+    responsible_leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bureau_leader.id", ondelete="SET NULL"), index=True, info=label("分工领导")
+    )
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True, info=label("牵头单位"))
+    responsible_person: Mapped[str | None] = mapped_column(String(50), info=label("责任人"))
+    deadline: Mapped[date] = mapped_column(Date, index=True, info=label("完成时限"))
+    rhythm: Mapped[Rhythm] = mapped_column(enum_column(Rhythm), default=Rhythm.ONE_OFF, info=label("办理周期"))
+    status: Mapped[ItemStatus] = mapped_column(
+        enum_column(ItemStatus), default=ItemStatus.REGISTERED, index=True, info=label("状态")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), info=label("创建人"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), info=label("修改人"))
+
+    ordering_leader: Mapped[BureauLeader | None] = relationship(foreign_keys=[ordering_leader_id])
+    responsible_leader: Mapped[BureauLeader | None] = relationship(foreign_keys=[responsible_leader_id])
+    lead_unit: Mapped[Unit] = relationship(foreign_keys=[lead_unit_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    updated_by = relationship("User", foreign_keys=[updated_by_id])
+    assignments = relationship(
+        "Assignment", back_populates="item", cascade="all, delete-orphan", order_by="Assignment.role, Assignment.id"
+    )
+
+    @property
+    def co_units(self) -> list[Unit]:
+        """The co-units (协办单位), read from the item's assignments."""
+        return [a.unit for a in self.assignments if a.role == "co"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

@@ -1,0 +1,56 @@
+"""Configuration: defaults, then instance/config.py, then DUBAN_* environment variables, then test overrides."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+def defaults(app: Flask) -> dict:
+    """The built-in configuration: an embedded SQLite database in instance/ and office defaults."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(Path(app.instance_path) / "duban.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+        "OFFICE_NAME": "督查室",
+        "ORGANISATION_NAME": "林业局",
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_DEFAULT_SENDER": ("林业局督查室", "duban@localhost"),
+        "FLASK_ADMIN_FLUID_LAYOUT": True,
+    }
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, DUBAN_* environment, test overrides."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(defaults(app))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("DUBAN")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = persistent_secret_key(Path(app.instance_path) / "secret_key")
+
+
+def persistent_secret_key(path: Path) -> str:
+    """Read the session secret from instance/, generating it (mode 600) on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,132 @@
+"""Test fixtures: an app on a real database (SQLite, and PostgreSQL when DUBAN_TEST_DATABASE_URL is set)."""
+
+import os
+import re
+import uuid
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from clock import CHINA
+from extensions import db
+from models import Base
+
+PG_URL = os.environ.get("DUBAN_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def postgres_url(schema: str) -> str:
+    """The test server's URL, for the psycopg 3 driver, confined to one schema."""
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A fresh, empty database for this test session, dropped at the end."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "duban-test.sqlite")
+        return
+    schema = "duban_test_" + uuid.uuid4().hex[:12]
+    admin_engine = sa.create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with admin_engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield postgres_url(schema)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+def make_config(database_url: str, **overrides) -> dict:
+    """The configuration every test app starts from."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_SUPPRESS_SEND": True,
+        "PUBLIC_URL": "http://duban.test",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url):
+    """Upgrade the session's database to head once, through the real migrations."""
+    from flask_migrate import upgrade
+
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables(connection) -> None:
+    """Remove every row, keeping the schema (fast enough to run after each test)."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            connection.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def app_config(migrated_database):
+    """Overridable per test module: the config of the `app` fixture."""
+    return make_config(migrated_database)
+
+
+@pytest.fixture
+def app(app_config):
+    """The application on the session's database, emptied after the test."""
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        with db.engine.begin() as connection:
+            empty_all_tables(connection)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now():
+    """A fixed moment for workflows: Thursday 26 November 2026, 10:00 China time (a working day)."""
+    return datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
+
+
+@pytest.fixture
+def backend(database_url):
+    """'sqlite' or 'postgresql'."""
+    return "postgresql" if database_url.startswith("postgresql") else "sqlite"
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token embedded in a rendered form."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no csrf_token in page"
+    return match.group(1)

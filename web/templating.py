@@ -1,0 +1,19 @@
+"""Jinja helpers shared by every page: China-time dates and Chinese names of record types."""
+
+from flask import Flask
+
+from clock import CHINA
+from models.audit import ENTITY_LABELS
+
+
+def china_datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Render an aware UTC datetime in China time."""
+    if value is None:
+        return ""
+    return value.astimezone(CHINA).strftime(fmt)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Install the filters and globals used by the templates."""
+    app.add_template_filter(china_datetime, "china_datetime")
+    app.add_template_global(lambda entity: ENTITY_LABELS.get(entity, entity), "entity_label")

@@ -1,0 +1,178 @@
+"""The audit trail (留痕): every create, change and delete of an audited model, and every workflow step."""
+
+from datetime import date, datetime
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from clock import CHINA, utcnow
+from models.audit import AuditEvent
+from models.base import LabeledEnum, Timestamped
+
+SYSTEM_ACTOR = "系统"
+MAX_VALUE_CHARS = 60
+
+
+def session_now(session: Session) -> datetime:
+    """The moment the session's work happens at: `session.info['now']` when a workflow set it, else the clock."""
+    return session.info.get("now") or utcnow()
+
+
+def session_actor(session: Session) -> tuple[int | None, str]:
+    """Who the session acts for: `session.info['actor']`, the signed-in user, or the system."""
+    actor = session.info.get("actor")
+    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
+        actor = current_user
+    if actor is None:
+        return None, SYSTEM_ACTOR
+    if isinstance(actor, str):
+        return None, actor
+    return actor.id, str(actor)
+
+
+def act_as(session: Session, actor, *, now: datetime) -> None:
+    """Make later flushes of this session record `actor` (a User or a name) at time `now`."""
+    session.info["actor"] = actor
+    session.info["now"] = now
+
+
+def record_step(session: Session, action: str, target, summary: str = "", *, now: datetime) -> None:
+    """Record a workflow step (交办, 审核, 催办…) on a record in the audit trail."""
+    actor_id, actor_name = session_actor(session)
+    session.add(
+        AuditEvent(
+            at=now,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            entity=target.__tablename__,
+            entity_id=target.id,
+            item_id=_item_id_of(target),
+            summary=summary,
+        )
+    )
+
+
+def _item_id_of(obj) -> int | None:
+    """The item an audited record belongs to, so the item's page can show its whole trail."""
+    if obj.__tablename__ == "item":
+        return obj.id
+    if hasattr(obj, "item_id"):
+        return obj.item_id
+    assignment = getattr(obj, "assignment", None)
+    return assignment.item_id if assignment is not None else None
+
+
+def _format_value(session: Session, column, value) -> str:
+    """A short human-readable rendering of a column value for the summary."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if column.foreign_keys:
+        target = next(iter(column.foreign_keys)).column.table
+        for mapper in session.registry.mappers:
+            if mapper.local_table is target:
+                related = session.identity_map.get(identity_key(mapper.class_, value))
+                if related is not None:
+                    return str(related)
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def _audited_columns(obj):
+    """The mapped columns of obj that go into summaries (labelled, not excluded)."""
+    excluded = set(getattr(obj, "__audit_exclude__", ())) | {"created_at", "updated_at", "id"}
+    for attr in inspect(obj).mapper.column_attrs:
+        column = attr.columns[0]
+        if attr.key not in excluded and "label" in column.info:
+            yield attr, column
+
+
+def _summarise_new(session, obj) -> str:
+    parts = []
+    for attr, column in _audited_columns(obj):
+        value = getattr(obj, attr.key)
+        if value not in (None, ""):
+            parts.append(f"{column.info['label']}：{_format_value(session, column, value)}")
+    return "；".join(parts)
+
+
+def _summarise_changes(session, obj) -> str:
+    state = inspect(obj)
+    parts = []
+    for attr, column in _audited_columns(obj):
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        parts.append(
+            f"{column.info['label']}：{_format_value(session, column, old)} → {_format_value(session, column, new)}"
+        )
+    return "；".join(parts)
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    """Fill created/updated timestamps from the session's `now`."""
+    now = session_now(session)
+    for obj in session.new:
+        if isinstance(obj, Timestamped):
+            obj.created_at = obj.created_at or now
+            obj.updated_at = obj.updated_at or now
+    for obj in session.dirty:
+        if isinstance(obj, Timestamped) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = now
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    """Write one audit row per created, changed or deleted audited record, in the same transaction."""
+    now = session_now(session)
+    actor_id, actor_name = session_actor(session)
+    rows = []
+
+    def add(obj, action, summary):
+        rows.append(
+            {
+                "at": now,
+                "actor_id": actor_id,
+                "actor_name": actor_name,
+                "action": action,
+                "entity": obj.__tablename__,
+                "entity_id": obj.id,
+                "item_id": _item_id_of(obj),
+                "summary": summary,
+            }
+        )
+
+    for obj in session.new:
+        if getattr(obj, "__audit__", False):
+            add(obj, "新建", _summarise_new(session, obj))
+    for obj in session.dirty:
+        if getattr(obj, "__audit__", False) and session.is_modified(obj, include_collections=False):
+            summary = _summarise_changes(session, obj)
+            if summary:
+                add(obj, "修改", summary)
+    for obj in session.deleted:
+        if getattr(obj, "__audit__", False):
+            add(obj, "删除", str(obj))
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+def register_audit_listeners(session_class) -> None:
+    """Attach the audit trail to a session class (idempotent)."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+        event.listen(session_class, "after_flush", _after_flush)

@@ -1,0 +1,55 @@
+"""Figures for the home page: items by status and source, this week's deadlines, overdue assignments."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment
+from models.item import Item, ItemSource, ItemStatus
+
+LIST_LIMIT = 20
+
+
+def dashboard_figures(session: Session, *, today: date, unit_id: int | None = None) -> dict:
+    """Counts and short lists for the dashboard; `unit_id` limits everything to one unit (a liaison's view)."""
+    items = select(Item.status, func.count()).group_by(Item.status)
+    sources = select(Item.source, func.count()).group_by(Item.source)
+    if unit_id is not None:
+        mine = select(Assignment.item_id).where(Assignment.unit_id == unit_id)
+        items = items.where(Item.id.in_(mine))
+        sources = sources.where(Item.id.in_(mine))
+    by_status = dict(session.execute(items).all())
+    by_source = dict(session.execute(sources).all())
+
+    week_start = today - timedelta(days=today.weekday())
+    week_end = week_start + timedelta(days=6)
+    open_assignments = Assignment.status.in_(OPEN_ASSIGNMENT_STATUSES)
+    scope = [Assignment.unit_id == unit_id] if unit_id is not None else []
+
+    def assignments(*conditions, order):
+        query = (
+            select(Assignment)
+            .where(open_assignments, *scope, *conditions)
+            .options(joinedload(Assignment.item), joinedload(Assignment.unit))
+            .order_by(*order)
+            .limit(LIST_LIMIT)
+        )
+        count = select(func.count()).select_from(Assignment).where(open_assignments, *scope, *conditions)
+        return session.scalars(query).all(), session.scalar(count)
+
+    due_this_week, due_this_week_total = assignments(
+        Assignment.deadline >= today, Assignment.deadline <= week_end, order=[Assignment.deadline, Assignment.id]
+    )
+    overdue, overdue_total = assignments(Assignment.deadline < today, order=[Assignment.deadline, Assignment.id])
+    return {
+        "by_status": [(status, by_status.get(status, 0)) for status in ItemStatus],
+        "by_source": [(source, by_source.get(source, 0)) for source in ItemSource],
+        "item_total": sum(by_status.values()),
+        "week": (week_start, week_end),
+        "due_this_week": due_this_week,
+        "due_this_week_total": due_this_week_total,
+        "overdue": overdue,
+        "overdue_total": overdue_total,
+        "today": today,
+    }

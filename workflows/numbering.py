@@ -1,0 +1,65 @@
+"""Document numbers with a yearly sequence, e.g. 督〔2026〕12号, safe under concurrent processes."""
+
+import re
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.counter import SequenceCounter
+
+ITEM_SERIES = "督"
+NUMBER_PATTERN = re.compile(r"^(?P<prefix>\D+)〔(?P<year>\d{4})〕(?P<seq>\d{1,6})号$")
+
+
+def format_number(prefix: str, year: int, seq: int) -> str:
+    """Render a document number: format_number('督', 2026, 12) == '督〔2026〕12号'."""
+    return f"{prefix}〔{year}〕{seq}号"
+
+
+def parse_number(text: str) -> tuple[str, int, int] | None:
+    """Split '督〔2026〕12号' into ('督', 2026, 12); None when it does not have that shape."""
+    match = NUMBER_PATTERN.match(normalise_number(text))
+    if not match:
+        return None
+    return match["prefix"], int(match["year"]), int(match["seq"])
+
+
+def normalise_number(text: str) -> str:
+    """Accept the usual ways of typing the brackets: [] () 〔〕 and half/full-width spaces."""
+    text = (text or "").strip().replace(" ", "").replace("\u3000", "")
+    for left in "[(（【":
+        text = text.replace(left, "〔")
+    for right in "])）】":
+        text = text.replace(right, "〕")
+    return text
+
+
+def next_sequence(session: Session, prefix: str, year: int) -> int:
+    """Take the next number of a series for a year; concurrent callers never get the same one."""
+    key = f"{prefix}:{year}"
+    while True:
+        taken = session.execute(
+            update(SequenceCounter)
+            .where(SequenceCounter.key == key)
+            .values(value=SequenceCounter.value + 1)
+            .returning(SequenceCounter.value)
+        ).scalar()
+        if taken is not None:
+            return taken
+        try:
+            with session.begin_nested():
+                session.add(SequenceCounter(key=key, value=1))
+            return 1
+        except IntegrityError:
+            continue  # another process created the counter first: take the next one from it
+
+
+def reserve_sequence(session: Session, prefix: str, year: int, seq: int) -> None:
+    """Record that `seq` was used by hand, so generated numbers continue after it."""
+    key = f"{prefix}:{year}"
+    counter = session.get(SequenceCounter, key, with_for_update=True)
+    if counter is None:
+        session.add(SequenceCounter(key=key, value=seq))
+    elif counter.value < seq:
+        counter.value = seq
