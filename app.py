@@ -14,7 +14,8 @@ from web.templating import register_template_helpers
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Duban application; `test_config` overrides every other setting."""
-    app = Flask(__name__, instance_relative_config=True)
+    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     load_config(app, test_config)
     register_database(app)
     register_extensions(app)

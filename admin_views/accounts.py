@@ -18,7 +18,6 @@ class UserView(SecureModelView):
     """用户管理."""
 
     endpoint_name = "user"
-    can_export = False
     column_list = ["username", "display_name", "role", "unit", "email", "active", "last_login_at", "locked_until"]
     column_details_list = [
         "username",
@@ -32,7 +31,6 @@ class UserView(SecureModelView):
         "locked_until",
         "created_at",
     ]
-    column_export_list = ["username", "display_name", "role", "unit", "email", "active", "last_login_at"]
     column_default_sort = ("username", False)
     column_searchable_list = ["username", "display_name", "email"]
     column_filters = [*enum_filters(User.role, Role), "active"]

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterNotEqual
 from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT_FORMATTERS
@@ -231,6 +232,7 @@ class SecureModelView(ModelView):
         return super().handle_view_exception(exc)
 
     # ----- export: Chinese headers and file name, CSV with a BOM, typed xlsx cells ----------------------------
+    @expose("/export/<export_type>/")
     def export(self, export_type):
         if not self.can_export or export_type not in self.export_types:
             abort(403)

@@ -52,9 +52,8 @@ def defuse_formula(text: str) -> str:
     return text
 
 
-def content_disposition(filename: str) -> str:
+def content_disposition(filename: str, ascii_fallback: str) -> str:
     """An attachment header whose Chinese file name survives every browser (RFC 6266 / 5987)."""
-    ascii_fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename.encode("ascii", "ignore").decode()) or "export"
     return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
@@ -120,5 +119,6 @@ def export_response(view, records, export_type: str) -> Response:
     else:
         body = render_xlsx(str(view.name), headers, rows)
     response = Response(body, mimetype=MIMETYPES[export_type])
-    response.headers["Content-Disposition"] = content_disposition(export_filename(view, export_type))
+    fallback = f"{view.endpoint}_{china_date(utcnow()):%Y%m%d}.{export_type}"
+    response.headers["Content-Disposition"] = content_disposition(export_filename(view, export_type), fallback)
     return response

@@ -13,6 +13,7 @@ from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment
 from models.item import Item
 from models.liaison import Employment, Liaison
 from models.unit import Unit, UnitKind
+from workflows.roster import save_liaison
 
 MOBILE = validators.Regexp(r"^1\d{10}$", message="手机号码应为 11 位数字，以 1 开头。")
 PHONE = validators.Regexp(r"^[0-9+\-()（） ]{7,30}$", message="电话号码格式不正确，应为数字，可含区号和“-”。")
@@ -171,6 +172,9 @@ class LiaisonView(SecureModelView):
         "note": {"validators": [validators.Optional(), validators.Length(max=500, message="备注不能超过 500 个字。")]},
     }
     column_select_related_list = [Liaison.unit]
+
+    def on_model_change(self, form, model, is_created):
+        save_liaison(self.session, model, now=utcnow())
 
 
 class LeaderView(SecureModelView):

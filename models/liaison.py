@@ -42,7 +42,7 @@ class Liaison(Timestamped, Base):
     mobile: Mapped[str | None] = mapped_column(String(20), index=True, info=label("手机"))
     email: Mapped[str | None] = mapped_column(String(120), index=True, info=label("电子邮箱"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=label("在岗"))
-    is_primary: Mapped[bool] = mapped_column(Boolean, default=True, info=label("主要联络人"))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False, info=label("主要联络人"))
     since: Mapped[date | None] = mapped_column(Date, info=label("任职日期"))
     note: Mapped[str | None] = mapped_column(Text, info=label("备注"))
 

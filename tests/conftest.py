@@ -54,6 +54,8 @@ def make_config(database_url: str, **overrides) -> dict:
         "MAIL_SUPPRESS_SEND": True,
         "PUBLIC_URL": "http://duban.test",
         "SERVER_NAME": None,
+        # a cheap hash keeps the suite fast; production uses scrypt (see test_auth for the real thing)
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     return config

@@ -6,6 +6,7 @@ from itertools import count
 from extensions import db
 from models import BureauLeader, Item, ItemSource, Liaison, Role, Unit, UnitKind, User
 from workflows.items import save_item
+from workflows.roster import save_liaison
 
 _serial = count(1)
 PASSWORD = "correct-horse-9"
@@ -36,9 +37,7 @@ def make_liaison(unit: Unit, name: str | None = None, **fields) -> Liaison:
     liaison = Liaison(
         unit=unit, name=name or f"联络员{n}", email=fields.pop("email", f"liaison{n}@example.org"), **fields
     )
-    db.session.add(liaison)
-    db.session.flush()
-    return liaison
+    return save_liaison(db.session, liaison, now=NOW)
 
 
 def make_user(username: str, role: Role, *, unit: Unit | None = None, password: str = PASSWORD, **fields) -> User:
@@ -48,7 +47,7 @@ def make_user(username: str, role: Role, *, unit: Unit | None = None, password: 
         display_name=fields.pop("display_name", username),
         role=role,
         unit=unit,
-        active=True,
+        active=fields.pop("active", True),
         **fields,
     )
     user.set_password(password)

@@ -10,7 +10,7 @@ from sqlalchemy.orm.util import identity_key
 
 from clock import CHINA, utcnow
 from models.audit import AuditEvent
-from models.base import LabeledEnum, Timestamped
+from models.base import Base, LabeledEnum, Timestamped
 
 SYSTEM_ACTOR = "系统"
 MAX_VALUE_CHARS = 60
@@ -80,7 +80,7 @@ def _format_value(session: Session, column, value) -> str:
         return value.isoformat()
     if column.foreign_keys:
         target = next(iter(column.foreign_keys)).column.table
-        for mapper in session.registry.mappers:
+        for mapper in Base.registry.mappers:
             if mapper.local_table is target:
                 related = session.identity_map.get(identity_key(mapper.class_, value))
                 if related is not None:

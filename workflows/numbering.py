@@ -3,7 +3,8 @@
 import re
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from models.counter import SequenceCounter
@@ -35,31 +36,31 @@ def normalise_number(text: str) -> str:
     return text
 
 
+def _ensure_counter(session: Session, key: str) -> None:
+    """Create the counter row at 0 unless it exists (no error when another process creates it first)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(SequenceCounter).values(key=key, value=0).on_conflict_do_nothing(index_elements=["key"]))
+
+
 def next_sequence(session: Session, prefix: str, year: int) -> int:
     """Take the next number of a series for a year; concurrent callers never get the same one."""
     key = f"{prefix}:{year}"
-    while True:
-        taken = session.execute(
+    with session.no_autoflush:
+        _ensure_counter(session, key)
+        return session.execute(
             update(SequenceCounter)
             .where(SequenceCounter.key == key)
             .values(value=SequenceCounter.value + 1)
             .returning(SequenceCounter.value)
-        ).scalar()
-        if taken is not None:
-            return taken
-        try:
-            with session.begin_nested():
-                session.add(SequenceCounter(key=key, value=1))
-            return 1
-        except IntegrityError:
-            continue  # another process created the counter first: take the next one from it
+        ).scalar_one()
 
 
 def reserve_sequence(session: Session, prefix: str, year: int, seq: int) -> None:
     """Record that `seq` was used by hand, so generated numbers continue after it."""
     key = f"{prefix}:{year}"
-    counter = session.get(SequenceCounter, key, with_for_update=True)
-    if counter is None:
-        session.add(SequenceCounter(key=key, value=seq))
-    elif counter.value < seq:
-        counter.value = seq
+    with session.no_autoflush:
+        _ensure_counter(session, key)
+        session.execute(
+            update(SequenceCounter).where(SequenceCounter.key == key, SequenceCounter.value < seq).values(value=seq)
+        )

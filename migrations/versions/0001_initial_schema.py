@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 14:26:46.319303
+Create Date: 2026-11-26 14:31:11.800943
 
 """
 from alembic import op

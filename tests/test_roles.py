@@ -1,0 +1,178 @@
+"""The role matrix: every role against every screen and operation, and a liaison confined to their unit."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from extensions import db
+from models import (
+    Assignment,
+    AuditEvent,
+    BureauLeader,
+    Feedback,
+    Instruction,
+    Item,
+    Liaison,
+    Role,
+    Unit,
+    User,
+)
+from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+
+L, D, C, E, X, DEL = "list", "details", "create", "edit", "export", "delete"
+ALL = {L, D, C, E, X, DEL}
+READS = {L, D, X}
+
+# What each role may do in each screen, written out independently of admin_views/permissions.py.
+EXPECTED = {
+    "item": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": READS},
+    "assignment": {"admin": READS | {E}, "supervisor": READS | {E}, "leader": READS, "liaison": READS},
+    "feedback": {"admin": ALL, "supervisor": READS | {C, E}, "leader": READS, "liaison": READS | {C, E}},
+    "instruction": {"admin": ALL, "supervisor": READS | {C}, "leader": READS | {C}, "liaison": set()},
+    "unit": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},
+    "liaison": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},
+    "leader": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},
+    "user": {"admin": {L, D, C, E, DEL}, "supervisor": set(), "leader": set(), "liaison": set()},
+    "audit": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
+}
+MODELS = {
+    "item": Item,
+    "assignment": Assignment,
+    "feedback": Feedback,
+    "instruction": Instruction,
+    "unit": Unit,
+    "liaison": Liaison,
+    "leader": BureauLeader,
+    "user": User,
+    "audit": AuditEvent,
+}
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+
+
+def build_office():
+    """Two units, a liaison account in the first, and one record of every kind belonging to the first."""
+    own, other = make_unit("第一林场"), make_unit("第二林场")
+    users = {
+        "admin": make_user("admin1", Role.ADMIN),
+        "supervisor": make_user("sup1", Role.SUPERVISOR),
+        "leader": make_user("leader1", Role.LEADER),
+        "liaison": make_user("liaison1", Role.LIAISON, unit=own),
+    }
+    return own, other, users
+
+
+def record_of(endpoint: str, own: Unit) -> int:
+    """A fresh record of the screen's model, belonging to the liaison's own unit where that applies."""
+    if endpoint == "item":
+        return make_item(own).id
+    if endpoint == "assignment":
+        return make_item(own).assignments[0].id
+    if endpoint == "feedback":
+        assignment = make_item(own).assignments[0]
+        feedback = Feedback(assignment=assignment, progress="进展", percent_complete=10, submitted_at=NOW)
+        db.session.add(feedback)
+        db.session.flush()
+        return feedback.id
+    if endpoint == "instruction":
+        instruction = Instruction(item=make_item(own), text="请抓紧落实")
+        db.session.add(instruction)
+        db.session.flush()
+        return instruction.id
+    if endpoint == "unit":
+        return make_unit().id
+    if endpoint == "liaison":
+        return make_liaison(own).id
+    if endpoint == "leader":
+        return make_leader().id
+    if endpoint == "user":
+        return make_user(
+            f"victim{own.id}x{db.session.scalar(db.select(db.func.count()).select_from(User))}", Role.LEADER
+        ).id
+    if endpoint == "audit":
+        return db.session.scalar(db.select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+    raise AssertionError(endpoint)
+
+
+@pytest.mark.parametrize("role", ["admin", "supervisor", "leader", "liaison"])
+@pytest.mark.parametrize("endpoint", list(EXPECTED))
+def test_should_allow_exactly_what_the_role_matrix_says(client, endpoint, role):
+    own, _, users = build_office()
+    record_id = record_of(endpoint, own)
+    victim_id = record_of(endpoint, own)
+    db.session.commit()
+    login(client, users[role].username)
+    allowed = EXPECTED[endpoint][role]
+    base = f"/admin/{endpoint}/"
+    answers = {
+        L: client.get(base),
+        D: client.get(f"{base}details/?id={record_id}"),
+        C: client.get(f"{base}new/"),
+        E: client.get(f"{base}edit/?id={record_id}"),
+        X: client.get(f"{base}export/csv/"),
+    }
+    for operation, response in answers.items():
+        expected = 200 if operation in allowed else 403
+        assert response.status_code == expected, f"{role} {operation} {endpoint}: {response.status_code}"
+    deleted = client.post(f"{base}delete/", data={"id": victim_id})
+    db.session.expire_all()
+    still_there = db.session.get(MODELS[endpoint], victim_id) is not None
+    if DEL in allowed:
+        assert deleted.status_code == 302 and not still_there
+    else:
+        assert deleted.status_code == 403 and still_there
+
+
+@pytest.fixture
+def two_units(app):
+    own, other, users = build_office()
+    theirs = make_item(other, title="第二林场的事项")
+    mine = make_item(own, title="第一林场的事项")
+    assignment = theirs.assignments[0]
+    feedback = Feedback(assignment=assignment, progress="别人的进展", percent_complete=50, submitted_at=NOW)
+    db.session.add(feedback)
+    db.session.commit()
+    return {"users": users, "theirs": theirs, "mine": mine, "assignment": assignment, "feedback": feedback}
+
+
+@pytest.mark.parametrize("endpoint", ["item", "assignment", "feedback"])
+def test_should_hide_another_units_record_from_a_liaison_even_by_direct_url(client, two_units, endpoint):
+    login(client, "liaison1")
+    record = {"item": two_units["theirs"], "assignment": two_units["assignment"], "feedback": two_units["feedback"]}[
+        endpoint
+    ]
+    for url in (f"/admin/{endpoint}/details/?id={record.id}", f"/admin/{endpoint}/edit/?id={record.id}"):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404)
+        assert "第二林场的事项" not in client.get(url, follow_redirects=True).get_data(as_text=True)
+    client.post(f"/admin/{endpoint}/delete/", data={"id": record.id})
+    client.post(f"/admin/{endpoint}/action/", data={"action": "delete", "rowid": record.id})
+    db.session.expire_all()
+    assert db.session.get(type(record), record.id) is not None
+
+
+def test_should_list_and_export_only_the_liaisons_own_unit(client, two_units):
+    login(client, "liaison1")
+    listing = client.get("/admin/item/").get_data(as_text=True)
+    assert "第一林场的事项" in listing and "第二林场的事项" not in listing
+    export = client.get("/admin/item/export/csv/").get_data(as_text=True)
+    assert "第一林场的事项" in export and "第二林场的事项" not in export
+    assignments = client.get("/admin/assignment/export/csv/").get_data(as_text=True)
+    assert "第一林场" in assignments and "第二林场" not in assignments
+    feedback = client.get("/admin/feedback/").get_data(as_text=True)
+    assert "别人的进展" not in feedback
+
+
+def test_should_not_let_a_liaison_report_on_another_units_assignment(client, two_units):
+    login(client, "liaison1")
+    other = two_units["assignment"]
+    response = client.post(
+        "/admin/feedback/new/", data={"assignment": other.id, "progress": "冒名反馈", "percent_complete": "10"}
+    )
+    assert response.status_code == 200
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(Feedback).where(Feedback.progress == "冒名反馈")) == 0
+    )
+    lookup = " ".join(
+        label for _, label in client.get("/admin/feedback/ajax/lookup/?name=assignment&query=事项").get_json()
+    )
+    assert "第一林场的事项" in lookup and "第二林场的事项" not in lookup
