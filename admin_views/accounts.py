@@ -9,6 +9,7 @@ from wtforms import PasswordField, validators
 from admin_views.base import SecureModelView, enum_filters
 from admin_views.lookups import leader_loader, unit_loader
 from clock import utcnow
+from extensions import db
 from models.user import Role, User
 from workflows.accounts import MIN_PASSWORD_LENGTH, password_problem, reset_password
 from workflows.audit import record_step
@@ -77,7 +78,7 @@ class UserView(SecureModelView):
         if is_created:
             model.set_password(password)
         elif password:
-            reset_password(self.session, model, password, now=utcnow())
+            reset_password(db.session, model, password, now=utcnow())
 
     def on_model_delete(self, model):
         if model.id == current_user.id:
@@ -94,19 +95,19 @@ class UserView(SecureModelView):
     @action("unlock", "解除登录锁定")
     def action_unlock(self, ids):
         now = utcnow()
-        for user in self.session.scalars(select(User).where(User.id.in_([int(i) for i in ids]))):
+        for user in db.session.scalars(select(User).where(User.id.in_([int(i) for i in ids]))):
             user.locked_until = None
             user.failed_login_count = 0
-            record_step(self.session, "解除锁定", user, "", now=now)
-        self.session.commit()
+            record_step(db.session, "解除锁定", user, "", now=now)
+        db.session.commit()
         flash("已解除所选账户的登录锁定。", "success")
 
     def _set_active(self, ids, active: bool):
-        users = self.session.scalars(select(User).where(User.id.in_([int(i) for i in ids]))).all()
+        users = db.session.scalars(select(User).where(User.id.in_([int(i) for i in ids]))).all()
         if not active and any(u.id == current_user.id for u in users):
             flash("不能停用当前登录的账户。", "error")
             return
         for user in users:
             user.active = active
-        self.session.commit()
+        db.session.commit()
         flash(f"已{'启用' if active else '停用'} {len(users)} 个账户。", "success")

@@ -5,6 +5,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, 
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import validators
 
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
@@ -17,6 +18,7 @@ from models.instruction import Instruction
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm
 from models.leader import BureauLeader
 from models.unit import Unit
+from models.user import Role
 from workflows.items import save_item
 from workflows.numbering import normalise_number, parse_number
 
@@ -164,6 +166,8 @@ class ItemView(SecureModelView):
             ]
         },
         "deadline": {"validators": [validators.InputRequired("请填写完成时限（日期）。")]},
+        "lead_unit": {"validators": [validators.InputRequired("请选择牵头单位。")]},
+        "source": {"validators": [validators.InputRequired("请选择来源。")]},
         "responsible_person": {
             "validators": [validators.Optional(), validators.Length(max=50, message="责任人不能超过 50 个字。")]
         },
@@ -175,15 +179,24 @@ class ItemView(SecureModelView):
         return query.filter(exists().where(Assignment.item_id == Item.id, Assignment.unit_id == unit_id))
 
     def on_model_change(self, form, model, is_created):
-        save_item(self.session, model, form.co_units.data or [], actor=current_user, now=utcnow())
+        save_item(db.session, model, form.co_units.data or [], actor=current_user, now=utcnow())
 
     def item_extras(self, item):
         """Assignments with their feedback, instructions and the audit trail, for the details page."""
-        assignments = item.assignments
-        if current_user.role == "liaison":
-            assignments = [a for a in assignments if a.unit_id == current_user.unit_id]
+        query = (
+            select(Assignment)
+            .where(Assignment.item_id == item.id)
+            .options(joinedload(Assignment.unit), selectinload(Assignment.feedbacks))
+            .order_by(Assignment.role, Assignment.id)
+        )
+        if current_user.role == Role.LIAISON:
+            query = query.where(Assignment.unit_id == current_user.unit_id)
+        assignments = db.session.scalars(query).all()
         instructions = db.session.scalars(
-            select(Instruction).where(Instruction.item_id == item.id).order_by(Instruction.id)
+            select(Instruction)
+            .where(Instruction.item_id == item.id)
+            .options(joinedload(Instruction.leader))
+            .order_by(Instruction.id)
         ).all()
         trail = db.session.scalars(
             select(AuditEvent)
@@ -195,7 +208,7 @@ class ItemView(SecureModelView):
 
     def can_instruct(self) -> bool:
         """Leaders, supervisors and admins may add an instruction (批示)."""
-        return current_user.is_authenticated and current_user.role in ("leader", "supervisor", "admin")
+        return current_user.is_authenticated and current_user.role in (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 
     def instruction_url(self, item) -> str:
         from flask import url_for

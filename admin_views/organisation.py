@@ -174,7 +174,7 @@ class LiaisonView(SecureModelView):
     column_select_related_list = [Liaison.unit]
 
     def on_model_change(self, form, model, is_created):
-        save_liaison(self.session, model, now=utcnow())
+        save_liaison(db.session, model, now=utcnow())
 
 
 class LeaderView(SecureModelView):

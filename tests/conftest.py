@@ -1,5 +1,6 @@
 """Test fixtures: an app on a real database (SQLite, and PostgreSQL when DUBAN_TEST_DATABASE_URL is set)."""
 
+import contextvars
 import os
 import re
 import uuid
@@ -7,6 +8,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from app import create_app
 from clock import CHINA
@@ -101,9 +103,21 @@ def app(app_config):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests each run in their own app context (own session, own `g`), as in production.
+
+    The test body keeps its own app context for direct database work; without this, Flask would reuse it for
+    the requests, sharing one session and one `g` (and so the signed-in user) between test and requests.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
     """A test client of the app."""
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -185,9 +185,8 @@ class TestWithCsrf:
             "csrf_token": csrf_token_from(page),
         }
         assert client.post("/admin/unit/new/", data=form).status_code == 302
-        unit = db.session.scalar(db.select(Unit).filter_by(code="X1"))
+        unit_id = db.session.scalar(db.select(Unit.id).filter_by(code="X1"))
         listing = client.get("/admin/unit/").get_data(as_text=True)
-        response = client.post("/admin/unit/delete/", data={"id": unit.id, "csrf_token": csrf_token_from(listing)})
+        response = client.post("/admin/unit/delete/", data={"id": unit_id, "csrf_token": csrf_token_from(listing)})
         assert response.status_code == 302
-        db.session.expire_all()
-        assert db.session.get(Unit, unit.id) is None
+        assert db.session.get(Unit, unit_id) is None

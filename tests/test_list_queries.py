@@ -1,0 +1,93 @@
+"""Every list page (and the item details page) issues a fixed number of SQL statements, whatever the page holds."""
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event
+
+from extensions import db
+from models import Feedback, Instruction, Role
+from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+
+
+@contextmanager
+def counted_statements():
+    """Count the SQL statements the engine executes inside the block."""
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def add_rows(n: int) -> None:
+    """n rows of every kind, each pointing at its own unit and leader so N+1 loads would show."""
+    for i in range(n):
+        unit, co = make_unit(), make_unit()
+        leader = make_leader()
+        make_liaison(unit)
+        make_user(f"user{unit.id}", Role.LIAISON, unit=unit)
+        item = make_item(unit, [co], ordering_leader=leader, responsible_leader=leader)
+        db.session.add(
+            Feedback(assignment=item.assignments[0], progress=f"进展{i}", percent_complete=i, submitted_at=NOW)
+        )
+        db.session.add(Instruction(item=item, leader=leader, text=f"批示{i}"))
+    db.session.commit()
+
+
+PAGES = [
+    "/admin/",
+    "/admin/item/",
+    "/admin/assignment/",
+    "/admin/feedback/",
+    "/admin/instruction/",
+    "/admin/unit/",
+    "/admin/liaison/",
+    "/admin/leader/",
+    "/admin/user/",
+    "/admin/audit/",
+]
+
+
+def statements_per_page(client) -> dict[str, int]:
+    counts = {}
+    for page in PAGES:
+        with counted_statements() as statements:
+            response = client.get(page + ("?page_size=100" if page != "/admin/" else ""))
+        assert response.status_code == 200, page
+        counts[page] = len(statements)
+    return counts
+
+
+def test_should_issue_the_same_number_of_statements_for_3_rows_as_for_30(client):
+    make_user("sup", Role.ADMIN)
+    add_rows(3)
+    login(client, "sup")
+    few = statements_per_page(client)
+    add_rows(27)
+    many = statements_per_page(client)
+    assert many == few, (few, many)
+    assert max(few.values()) <= 12, few
+
+
+@pytest.mark.parametrize("assignments", [1, 12])
+def test_should_issue_a_fixed_number_of_statements_on_the_item_details_page(client, assignments):
+    make_user("sup", Role.SUPERVISOR)
+    lead = make_unit()
+    item = make_item(lead, [make_unit() for _ in range(assignments - 1)])
+    for assignment in item.assignments:
+        db.session.add(Feedback(assignment=assignment, progress="进展", percent_complete=5, submitted_at=NOW))
+    db.session.commit()
+    item_id = item.id
+    login(client, "sup")
+    with counted_statements() as statements:
+        assert client.get(f"/admin/item/details/?id={item_id}").status_code == 200
+    assert len(statements) <= 12, statements
