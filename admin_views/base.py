@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterNotEqual
+from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT_FORMATTERS
 from flask_login import current_user
 from markupsafe import Markup
@@ -137,6 +138,15 @@ class SecureModelView(ModelView):
         choices.update(self.form_choices or {})
         self.form_choices = choices
         super().__init__(model, session or db, name=name, category=category, endpoint=self.endpoint_name, **kwargs)
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        # Flask-Admin's uniqueness check says only "已经存在"; name the field, in the office's words.
+        for name, unbound in list(vars(form_class).items()):
+            for validator in getattr(unbound, "kwargs", {}).get("validators", []) or []:
+                if isinstance(validator, Unique):
+                    validator.message = f"该{self.column_labels.get(name, name)}已存在，请换一个。"
+        return form_class
 
     # ----- roles -------------------------------------------------------------------------------------------
     def _may(self, operation: str) -> bool:

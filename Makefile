@@ -1,0 +1,29 @@
+# Duban: `make run` starts the office on this machine, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+PORT ?= 5000
+HOST ?= 127.0.0.1
+FLASK := $(VENV)/bin/flask --app app
+
+.PHONY: run test lint bench clean-db
+
+$(VENV)/.installed: requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,30 @@
+"""`flask serve`: run Duban on this machine and say how to sign in."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", default=5000, show_default=True, type=int, help="端口（PORT= 可覆盖）")
+@with_appcontext
+def serve_command(host, port):
+    """Run the web server for a single-machine install (use gunicorn for production)."""
+    app = current_app._get_current_object()
+    password_file = Path(app.instance_path) / "admin_password.txt"
+    url = f"http://{host}:{port}/"
+    click.echo("")
+    click.echo("督查督办系统已启动 / Duban is running")
+    click.echo(f"  地址 URL:      {url}")
+    click.echo("  用户名 user:   admin")
+    if password_file.exists():
+        click.echo(f"  密码 password: 见 {password_file}（首次初始化时生成，仅本机可读）")
+    else:
+        click.echo("  密码 password: 初始化时设置的 DUBAN_ADMIN_PASSWORD")
+    click.echo("  按 Ctrl+C 停止 / press Ctrl+C to stop")
+    click.echo("")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
