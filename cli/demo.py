@@ -1,9 +1,45 @@
-"""`flask seed-demo`: load a realistic demo office (placeholder until the demo data lands)."""
+"""`flask seed-demo`: load a realistic demo office for trying Duban out (safe to run again)."""
 
 import click
+from flask.cli import with_appcontext
+
+from clock import china_time, parse_now
+from extensions import db
+from workflows.audit import act_as
+from workflows.demo import office_is_empty, seed_demo
 
 
 @click.command("seed-demo")
-def seed_demo_command():
+@click.option(
+    "--now", "now_text", metavar="ISO-DATETIME", help="演示数据的时间基准（默认当前时间，不带时区按北京时间）"
+)
+@click.option("--if-empty", is_flag=True, help="仅当数据库中还没有任何单位和督查事项时才载入（供 make run 使用）")
+@with_appcontext
+def seed_demo_command(now_text, if_empty):
     """Load a realistic demo office: 54 units, their liaisons, bureau leaders and about 60 items."""
-    click.echo("TODO")
+    try:
+        now = parse_now(now_text)
+    except ValueError as error:
+        raise click.BadParameter(
+            f"无法识别的时间“{now_text}”，应形如 2026-11-26T10:00。", param_hint="--now"
+        ) from error
+    if if_empty and not office_is_empty(db.session):
+        click.echo("数据库中已有单位或督查事项，未载入演示数据。")
+        return
+    act_as(db.session, "演示数据", now=now)
+    result = seed_demo(db.session, now=now)
+    db.session.commit()
+    click.echo(f"演示数据（时间基准 {china_time(now):%Y-%m-%d %H:%M}）：")
+    click.echo(
+        f"  新增局领导 {result['leaders']} 名、单位 {result['units']} 个、联络员 {result['liaisons']} 名；"
+        f"督查事项 {result['items']} 件、承办任务 {result['assignments']} 项、"
+        f"反馈 {result['feedbacks']} 份、批示 {result['instructions']} 条。"
+    )
+    if not any(result[key] for key in ("leaders", "units", "liaisons", "users", "items")):
+        click.echo("  演示数据已齐全，未新增任何记录。")
+    if result["accounts"]:
+        click.echo("已创建演示账户（密码仅显示这一次，请妥善保存）：")
+        for account in result["accounts"]:
+            click.echo(
+                f"  {account['role']} {account['display_name']}  用户名: {account['username']}  密码: {account['password']}"
+            )
