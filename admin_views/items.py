@@ -175,6 +175,13 @@ class ItemView(SecureModelView):
     form_widget_args = {"content": {"rows": 6}, "instruction": {"rows": 3}}
     column_select_related_list = [Item.lead_unit, Item.responsible_leader]
 
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        # The number column is NOT NULL, but the form may leave it blank: save_item then generates it.
+        number = form_class.number.kwargs
+        number["validators"] = [v for v in number["validators"] if not isinstance(v, validators.InputRequired)]
+        return form_class
+
     def scope_to_unit(self, query, unit_id):
         return query.filter(exists().where(Assignment.item_id == Item.id, Assignment.unit_id == unit_id))
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment
 from models.item import Item, ItemSource, ItemStatus
@@ -31,7 +31,7 @@ def dashboard_figures(session: Session, *, today: date, unit_id: int | None = No
         query = (
             select(Assignment)
             .where(open_assignments, *scope, *conditions)
-            .options(joinedload(Assignment.item), joinedload(Assignment.unit))
+            .options(selectinload(Assignment.item), selectinload(Assignment.unit))
             .order_by(*order)
             .limit(LIST_LIMIT)
         )

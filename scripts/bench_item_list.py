@@ -1,0 +1,150 @@
+"""Benchmark: the item list page (and the dashboard) at 100 and at 100,000 items, in one run.
+
+    .venv/bin/python scripts/bench_item_list.py [--items 100000] [--database-url URL] [--repeat 30]
+
+Prints the median time and SQL statement count of each page at both sizes, and their ratio.
+The target: the item list's median at 100,000 items within 1.5x of its median at 100 items.
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from app import create_app  # noqa: E402
+from extensions import db  # noqa: E402
+from models import Assignment, BureauLeader, Item, ItemSource, ItemStatus, Rhythm, Role, Unit, UnitKind  # noqa: E402
+from tests.factories import login, make_user  # noqa: E402
+
+PAGES = {
+    "item list": "/admin/item/",
+    "item list, sorted by deadline": "/admin/item/?sort=5",
+    "item list, filtered by status": "/admin/item/?flt0_2=in_progress",
+    "assignment list": "/admin/assignment/",
+    "dashboard": "/admin/",
+}
+
+
+def add_items(count: int, start: int, units: list[int], leaders: list[int]) -> None:
+    """Insert `count` items with one to three assignments each, by bulk Core inserts (fast, no audit rows)."""
+    rng = random.Random(start)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    statuses = [s.value for s in ItemStatus]
+    for chunk_start in range(0, count, 5000):
+        items, assignments = [], []
+        for n in range(start + chunk_start, start + min(count, chunk_start + 5000)):
+            created = base + timedelta(minutes=n)
+            deadline = date(2026, 1, 1) + timedelta(days=rng.randrange(0, 400))
+            lead = rng.choice(units)
+            items.append(
+                {
+                    "id": n + 1,
+                    "number": f"督〔2026〕{n + 1}号",
+                    "year": 2026,
+                    "seq": n + 1,
+                    "title": f"基准事项{n + 1}",
+                    "content": "按要求落实并反馈。" * 5,
+                    "source": rng.choice(list(ItemSource)).value,
+                    "ordering_leader_id": rng.choice(leaders),
+                    "responsible_leader_id": rng.choice(leaders),
+                    "lead_unit_id": lead,
+                    "deadline": deadline,
+                    "rhythm": Rhythm.ONE_OFF.value,
+                    "status": rng.choice(statuses),
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+            for role, unit in [("lead", lead)] + [
+                ("co", u) for u in rng.sample([u for u in units if u != lead], rng.randrange(0, 3))
+            ]:
+                assignments.append(
+                    {
+                        "item_id": n + 1,
+                        "unit_id": unit,
+                        "role": role,
+                        "deadline": deadline,
+                        "status": "in_progress",
+                        "escalation_level": 0,
+                        "created_at": created,
+                        "updated_at": created,
+                    }
+                )
+        db.session.execute(sa.insert(Item), items)
+        db.session.execute(sa.insert(Assignment), assignments)
+        db.session.commit()
+
+
+def measure(client, url: str, repeat: int) -> tuple[float, int]:
+    """Median seconds and SQL statement count of GET url."""
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    client.get(url)  # warm caches
+    times = []
+    for _ in range(repeat):
+        statements.clear()
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times), len(statements)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="duban-bench-")
+    url = args.database_url or f"sqlite:///{workdir}/bench.sqlite"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": workdir}
+    )
+    with app.app_context():
+        upgrade()
+        units = []
+        for i in range(54):
+            unit = Unit(
+                code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED if i < 40 else UnitKind.DEPARTMENT
+            )
+            db.session.add(unit)
+            units.append(unit)
+        leaders = [BureauLeader(name=f"基准领导{i}", title="副局长") for i in range(8)]
+        db.session.add_all(leaders)
+        make_user("bench", Role.SUPERVISOR)
+        db.session.commit()
+        unit_ids, leader_ids = [u.id for u in units], [leader.id for leader in leaders]
+        client = app.test_client()
+        login(client, "bench")
+        results = {}
+        for size, already in ((args.small, 0), (args.items, args.small)):
+            started = time.perf_counter()
+            add_items(size - already, already, unit_ids, leader_ids)
+            print(f"-- {size:,} items (loaded in {time.perf_counter() - started:.1f} s)", flush=True)
+            for name, page in PAGES.items():
+                median, statements = measure(client, page, args.repeat)
+                results[(name, size)] = (median, statements)
+                print(f"   {name:32s} median {median * 1000:7.1f} ms   {statements} statements", flush=True)
+        print(f"\n{'page':32s} {args.small:>10,} {args.items:>10,}   ratio")
+        for name in PAGES:
+            small, large = results[(name, args.small)], results[(name, args.items)]
+            print(
+                f"{name:32s} {small[0] * 1000:8.1f}ms {large[0] * 1000:8.1f}ms   {large[0] / small[0]:.2f}x  ({small[1]}/{large[1]} statements)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Shared pieces of the real-browser tests: Debian's Chromium through Playwright, and a live server thread."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_browser() -> None:
+    """Skip when Chromium is missing, unless DUBAN_REQUIRE_BROWSER says it must be there (CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("DUBAN_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium and fonts-wqy-microhei")
+        pytest.skip("Chromium is not installed (apt-get install chromium fonts-wqy-microhei)")
+
+
+class LiveServer:
+    """The app served on a free loopback port in a background thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)

@@ -1,0 +1,82 @@
+"""A real browser (Debian's Chromium via Playwright): sign in, create an item with two units, find it in the list."""
+
+import contextvars
+
+import pytest
+
+from extensions import db
+from models import Item, Role
+from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser
+from tests.conftest import make_config
+from tests.factories import PASSWORD, make_leader, make_unit, make_user
+
+
+@pytest.fixture
+def app_config(migrated_database):
+    return make_config(migrated_database, WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require_browser()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture
+def live_server(app):
+    # Serve from a clean context, so the server's requests never share the test's app context.
+    server = contextvars.Context().run(LiveServer, app)
+    with server:
+        yield server
+
+
+def choose_in_select(page, field_id: str, label: str) -> None:
+    """Pick an option of a select2 drop-down by its visible label."""
+    page.click(f"#s2id_{field_id}")
+    page.click(f".select2-drop-active .select2-result-label:text-is('{label}')")
+
+
+def choose_in_typeahead(page, field_id: str, text: str) -> None:
+    """Pick an entry of a Flask-Admin select2 type-ahead the way a person does: click, type, choose."""
+    page.click(f"#s2id_{field_id}")
+    page.keyboard.type(text)
+    page.wait_for_selector(f".select2-result-label:has-text('{text}')")
+    page.keyboard.press("Enter")
+
+
+def test_should_sign_in_create_an_item_with_two_units_and_see_it_in_the_list(app, live_server, page):
+    make_user("duchayuan", Role.SUPERVISOR, display_name="李督查")
+    make_unit("东方红林场")
+    make_unit("营林科")
+    make_leader("王建国", title="局长")
+    db.session.commit()
+
+    page.goto(live_server.url + "/admin/item/")
+    assert page.url.startswith(live_server.url + "/login")
+    page.fill("input[name=username]", "duchayuan")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/item/**")
+    assert "督查事项" in page.title()
+
+    page.click("a:has-text('创建')")
+    page.fill("#title", "春季森林防火专项检查")
+    choose_in_select(page, "source", "重要文件、会议决定事项")
+    page.fill("#content", "各林场于月底前完成辖区防火检查，并报送检查情况。")
+    choose_in_typeahead(page, "lead_unit", "东方红林场")
+    choose_in_typeahead(page, "co_units", "营林科")
+    choose_in_typeahead(page, "responsible_leader", "王建国")
+    page.click("#deadline")
+    assert page.is_visible(".daterangepicker th:text-is('一')")  # the date picker speaks Chinese
+    page.fill("#deadline", "2026-12-15")
+    page.click("#title")  # close the picker
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.click("input[type=submit][value='保存'], button:has-text('保存')")
+    page.wait_for_url("**/admin/item/?*")
+    assert page.is_visible("text=春季森林防火专项检查")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "item-list.png"), full_page=True)
+
+    item = db.session.scalar(db.select(Item).filter_by(title="春季森林防火专项检查"))
+    assert sorted(a.unit.name for a in item.assignments) == ["东方红林场", "营林科"]
+    assert item.responsible_leader.name == "王建国"
