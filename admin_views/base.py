@@ -129,6 +129,7 @@ class SecureModelView(ModelView):
     column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
     column_type_formatters_export = EXPORT_TYPE_FORMATTERS
     column_display_pk = False
+    search_hint: str | None = None  # the search box's placeholder, when the derived one reads badly
 
     def __init__(self, model, session=None, name=None, category=None, **kwargs):
         labels = model_labels(model)
@@ -147,6 +148,9 @@ class SecureModelView(ModelView):
                 if isinstance(validator, Unique):
                     validator.message = f"该{self.column_labels.get(name, name)}已存在，请换一个。"
         return form_class
+
+    def search_placeholder(self):
+        return self.search_hint or super().search_placeholder()
 
     # ----- roles -------------------------------------------------------------------------------------------
     def _may(self, operation: str) -> bool:

@@ -122,6 +122,7 @@ class ItemView(SecureModelView):
     column_sortable_list = ["number", "source", "deadline", "status"]
     column_searchable_list = ["number", "title", "content"]
     column_formatters = {"title": _title_link, "deadline": _deadline_badge, "status": _status_badge}
+    column_formatters_detail = {"deadline": _deadline_badge, "status": _status_badge}
     column_formatters_export = {"co_units": lambda v, c, m, n: "、".join(u.name for u in m.co_units)}
     column_filters = [
         *enum_filters(Item.source, ItemSource),

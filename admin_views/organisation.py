@@ -49,6 +49,19 @@ class UnitView(SecureModelView):
         "office_email",
         "active",
     ]
+    column_details_list = [
+        "code",
+        "name",
+        "kind",
+        "head_name",
+        "head_email",
+        "leader_in_charge",
+        "office_email",
+        "phone",
+        "active",
+        "created_at",
+        "updated_at",
+    ]
     column_default_sort = ("code", False)
     column_sortable_list = ["code", "name", "kind"]
     column_searchable_list = ["code", "name", "head_name", "phone", "office_email"]
@@ -138,6 +151,7 @@ class LiaisonView(SecureModelView):
     column_sortable_list = ["name", "employment", "since", ("unit", "unit.code")]
     column_searchable_list = ["name", "post", "office_phone", "mobile", "email", Unit.name]
     column_labels = {"unit.name": "所在单位", "unit.code": "单位编码"}
+    search_hint = "姓名、单位、职务、电话、手机、邮箱"
     column_filters = [
         FilterEqual(Liaison.unit_id, "所在单位", options=QueryOptions(unit_options)),
         *enum_filters(Unit.kind, UnitKind, "单位类别"),
