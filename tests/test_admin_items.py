@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -212,3 +213,18 @@ def test_should_record_create_change_and_delete_in_the_audit_trail(client, offic
     assert all(e.actor_name == "李督查" for e in events)
     assert "事项名称：春季森林防火检查 → 改过的标题" in events[1].summary
     assert db.session.scalar(db.select(db.func.count()).select_from(Assignment)) == 0
+
+
+def test_should_let_a_leader_add_an_instruction_shown_on_the_item_but_not_edit_the_item(client, office):
+    leader_user = make_user("juzhang", Role.LEADER, display_name="王局长", leader=office["leader"])
+    item = make_item(office["units"][0], title="供暖保障")
+    db.session.commit()
+    login(client, leader_user.username)
+    form_page = client.get(f"/admin/instruction/new/?item_id={item.id}").get_data(as_text=True)
+    # the item and the leader come pre-filled (type-ahead fields carry their choice as JSON)
+    assert json.dumps("供暖保障")[1:-1] in form_page and json.dumps("王局长")[1:-1] in form_page
+    response = client.post("/admin/instruction/new/", data={"item": item.id, "text": "务必在月底前完成，确保职工温暖过冬。"})
+    assert response.status_code == 302 and f"/admin/item/details/?id={item.id}" in response.location
+    details = client.get(f"/admin/item/details/?id={item.id}").get_data(as_text=True)
+    assert "务必在月底前完成，确保职工温暖过冬。" in details and "王局长" in details
+    assert client.get(f"/admin/item/edit/?id={item.id}").status_code == 403

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from extensions import db
-from models import Feedback, Instruction, Role
+from models import Feedback, Instruction, Item, Role
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -76,6 +76,44 @@ def test_should_issue_the_same_number_of_statements_for_3_rows_as_for_30(client)
     many = statements_per_page(client)
     assert many == few, (few, many)
     assert max(few.values()) <= 12, few
+
+
+FORMS = [
+    "/admin/item/new/",
+    "/admin/item/edit/?id={item}",
+    "/admin/unit/new/",
+    "/admin/unit/edit/?id={unit}",
+    "/admin/liaison/new/",
+    "/admin/user/new/",
+    "/admin/feedback/new/",
+    "/admin/instruction/new/",
+    "/admin/assignment/edit/?id={assignment}",
+]
+
+
+def form_pages(client, ids) -> dict[str, tuple[int, int]]:
+    """Statements and HTML size of every create/edit form."""
+    result = {}
+    for page in FORMS:
+        with counted_statements() as statements:
+            response = client.get(page.format(**ids))
+        assert response.status_code == 200, page
+        result[page] = (len(statements), len(response.get_data()))
+    return result
+
+
+def test_should_never_render_a_select_of_every_row_in_a_form(client):
+    make_user("sup", Role.ADMIN)
+    add_rows(3)
+    item = db.session.scalar(db.select(Item).order_by(Item.id))
+    ids = {"item": item.id, "unit": item.lead_unit_id, "assignment": item.assignments[0].id}
+    login(client, "sup")
+    few = form_pages(client, ids)
+    add_rows(40)
+    many = form_pages(client, ids)
+    for page in FORMS:
+        assert many[page][0] == few[page][0], page
+        assert abs(many[page][1] - few[page][1]) < 200, page  # no <option> per unit, leader or item
 
 
 @pytest.mark.parametrize("assignments", [1, 12])
