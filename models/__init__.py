@@ -7,28 +7,47 @@ from models.assignment import (
     AssignmentRole,
     AssignmentStatus,
 )
+from models.attachment import Attachment
 from models.audit import AuditEvent
 from models.base import Base, LabeledEnum
+from models.calendar import CalendarDay
 from models.counter import SequenceCounter
+from models.escalation import Escalation, FailureReason
+from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from models.instruction import Instruction
-from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm
+from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm, Satisfaction
 from models.leader import BureauLeader
 from models.liaison import Employment, Liaison
+from models.notice import LADDER_KINDS, NUMBER_PREFIXES, Notice, NoticeKind
+from models.outbox import OutboxMessage, OutboxStatus
+from models.periodic import Circular, CircularStatus, QuarterTarget, SweepLock, SweepRun
+from models.reminder import ReminderKind, ReminderLog
 from models.unit import Unit, UnitKind
 from models.user import Role, User
 
 __all__ = [
     "ESCALATION_LABELS",
+    "LADDER_KINDS",
+    "NUMBER_PREFIXES",
     "OPEN_ASSIGNMENT_STATUSES",
     "OPEN_ITEM_STATUSES",
     "Assignment",
     "AssignmentRole",
     "AssignmentStatus",
+    "Attachment",
     "AuditEvent",
     "Base",
     "BureauLeader",
+    "CalendarDay",
+    "Circular",
+    "CircularStatus",
+    "DeadlineChange",
     "Employment",
+    "Escalation",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "FailureReason",
     "Feedback",
     "Instruction",
     "Item",
@@ -36,10 +55,20 @@ __all__ = [
     "ItemStatus",
     "LabeledEnum",
     "Liaison",
+    "Notice",
+    "NoticeKind",
+    "OutboxMessage",
+    "OutboxStatus",
+    "QuarterTarget",
+    "ReminderKind",
+    "ReminderLog",
     "ReviewStatus",
     "Rhythm",
     "Role",
+    "Satisfaction",
     "SequenceCounter",
+    "SweepLock",
+    "SweepRun",
     "Unit",
     "UnitKind",
     "User",

@@ -1,11 +1,11 @@
 """Assignments (承办任务): one unit's share of an item, with its own deadline, status and escalation level."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabeledEnum, Timestamped, enum_column, label
+from models.base import Base, LabeledEnum, Timestamped, UTCDateTime, enum_column, label
 from models.item import Item
 from models.unit import Unit
 
@@ -60,6 +60,15 @@ class Assignment(Timestamped, Base):
         enum_column(AssignmentStatus), default=AssignmentStatus.PENDING, info=label("状态")
     )
     escalation_level: Mapped[int] = mapped_column(SmallInteger, default=0, info=label("督查等级"))
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("交办时间"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("签收时间"))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(50), info=label("签收人"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("办结时间"))
+    status_reason: Mapped[str | None] = mapped_column(Text, info=label("暂停/撤销原因"))
+    escalation_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("停止督办时间"))
+    escalation_stop_reason: Mapped[str | None] = mapped_column(Text, info=label("停止督办原因"))
+    token_version: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1", info=label("链接版本"))
+    next_action_on: Mapped[date | None] = mapped_column(Date, index=True, info=label("下次检查日期"))
 
     item: Mapped[Item] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()

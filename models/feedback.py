@@ -44,6 +44,7 @@ class Feedback(Timestamped, Base):
         ForeignKey("user.id", ondelete="SET NULL"), info=label("提交人")
     )
     submitted_by_name: Mapped[str | None] = mapped_column(String(50), info=label("填报人"))
+    period: Mapped[str | None] = mapped_column(String(7), index=True, info=label("期次"))
     review_status: Mapped[ReviewStatus] = mapped_column(
         enum_column(ReviewStatus), default=ReviewStatus.PENDING, info=label("审核状态")
     )
@@ -54,6 +55,7 @@ class Feedback(Timestamped, Base):
     assignment: Mapped[Assignment] = relationship(back_populates="feedbacks")
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     reviewer = relationship("User", foreign_keys=[reviewer_id])
+    attachments = relationship("Attachment", cascade="all, delete-orphan", order_by="Attachment.id")
 
     def __str__(self) -> str:
         return f"反馈 #{self.id}"

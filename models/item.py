@@ -1,11 +1,11 @@
 """Items to supervise (督查事项): what is to be done, where it came from, who leads it and by when."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabeledEnum, Timestamped, enum_column, label
+from models.base import Base, LabeledEnum, Timestamped, UTCDateTime, enum_column, label
 from models.leader import BureauLeader
 from models.unit import Unit
 
@@ -43,6 +43,16 @@ class ItemStatus(LabeledEnum):
     SUSPENDED = "suspended", "暂停"
     CANCELLED = "cancelled", "撤销"
 
+
+class Satisfaction(LabeledEnum):
+    """How the proposer or caller judged the answer."""
+
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+SOURCES_NEEDING_ANSWER = ("staff_proposal", "hotline")
 
 OPEN_ITEM_STATUSES = (
     ItemStatus.REGISTERED,
@@ -83,6 +93,12 @@ class Item(Timestamped, Base):
     status: Mapped[ItemStatus] = mapped_column(
         enum_column(ItemStatus), default=ItemStatus.REGISTERED, index=True, info=label("状态")
     )
+    check_interval_days: Mapped[int | None] = mapped_column(SmallInteger, info=label("督查间隔（工作日）"))
+    status_reason: Mapped[str | None] = mapped_column(Text, info=label("暂停/撤销原因"))
+    answer: Mapped[str | None] = mapped_column(Text, info=label("答复内容"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("答复时间"))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction), info=label("满意度"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("办结时间"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), info=label("创建人"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), info=label("修改人"))
 
@@ -94,6 +110,11 @@ class Item(Timestamped, Base):
     assignments = relationship(
         "Assignment", back_populates="item", cascade="all, delete-orphan", order_by="Assignment.role, Assignment.id"
     )
+
+    @property
+    def needs_answer(self) -> bool:
+        """Proposals and hotline calls close only after the answer to the proposer is recorded."""
+        return self.source in SOURCES_NEEDING_ANSWER
 
     @property
     def co_units(self) -> list[Unit]:

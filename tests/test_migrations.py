@@ -23,3 +23,35 @@ def test_should_be_at_the_newest_revision(app):
     head = ScriptDirectory.from_config(config).get_current_head()
     with db.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head
+
+
+def test_should_upgrade_a_database_holding_data_from_the_first_revision(app, database_url):
+    """A real office upgrades with its data in place: rows written at 0001 survive the later revisions."""
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="0001")
+    with db.engine.begin() as connection:
+        connection.execute(
+            db.text(
+                "INSERT INTO unit (id, code, name, kind, active, created_at, updated_at) "
+                "VALUES (1, 'U1', '东方红林场', 'affiliated', true, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            db.text(
+                "INSERT INTO item (id, number, year, seq, title, source, lead_unit_id, deadline, rhythm, status, "
+                "created_at, updated_at) VALUES (1, '督〔2026〕1号', 2026, 1, '旧事项', 'hotline', 1, '2026-12-01', "
+                "'one_off', 'registered', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            db.text(
+                "INSERT INTO assignment (id, item_id, unit_id, role, deadline, status, escalation_level, created_at, "
+                "updated_at) VALUES (1, 1, 1, 'lead', '2026-12-01', 'pending', 0, '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00')"
+            )
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(db.text("SELECT token_version FROM assignment WHERE id = 1")).scalar() == 1
+        assert connection.execute(db.text("SELECT title FROM item WHERE id = 1")).scalar() == "旧事项"
