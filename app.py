@@ -10,6 +10,7 @@ from settings import load_config
 from web.auth import register_auth
 from web.errors import register_error_pages
 from web.templating import register_template_helpers
+from web.unit_portal import register_unit_portal
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_database(app)
     register_extensions(app)
     register_auth(app)
+    register_unit_portal(app)
     register_admin(app)
     register_template_helpers(app)
     register_error_pages(app)

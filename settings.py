@@ -29,7 +29,26 @@ def defaults(app: Flask) -> dict:
         "MAIL_SERVER": "localhost",
         "MAIL_PORT": 25,
         "MAIL_DEFAULT_SENDER": ("林业局督查室", "duban@localhost"),
+        "MAIL_TIMEOUT": 30,
+        "MAIL_MAX_ATTEMPTS": 48,
+        "MAIL_CLAIM_TIMEOUT_MINUTES": 15,
+        "MAIL_BATCH_SIZE": 100,
+        "OFFICE_HOURS_START": "08:00",
+        "OFFICE_HOURS_END": "18:00",
         "FLASK_ADMIN_FLUID_LAYOUT": True,
+        # The office's rules (working days unless said otherwise); see workflows/reminders.py and escalation.py
+        "REMINDER_DAYS_BEFORE": [3],
+        "ACK_REMINDER_AFTER_DAYS": 2,
+        "OVERDUE_REMINDER_EVERY_DAYS": 2,
+        "CHECK_INTERVAL_DAYS": 5,
+        "MONTHLY_REPORT_DAY": 5,
+        "LINK_VALID_DAYS_AFTER_DEADLINE": 30,
+        "ESCALATION_EXTRA_RECIPIENTS": "",
+        "UPLOAD_FOLDER": str(Path(app.instance_path) / "uploads"),
+        "ATTACHMENT_EXTENSIONS": ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "jpg", "jpeg", "png", "txt"],
+        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "ATTACHMENT_MAX_COUNT": 5,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
     }
 
 

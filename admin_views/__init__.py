@@ -7,11 +7,34 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from admin_views.accounts import UserView
+from admin_views.assignments import AssignmentView
+from admin_views.audit import AuditView
+from admin_views.calendar import CalendarDayView
 from admin_views.dashboard import DashboardView
+from admin_views.extensions import ExtensionView
+from admin_views.feedback import FeedbackView
+from admin_views.instructions import InstructionView
 from admin_views.items import ItemView
+from admin_views.notices import CircularView, EscalationView, NoticeView
 from admin_views.organisation import LeaderView, LiaisonView, UnitView
-from admin_views.work import AssignmentView, AuditView, FeedbackView, InstructionView
-from models import Assignment, AuditEvent, BureauLeader, Feedback, Instruction, Item, Liaison, Unit, User
+from admin_views.outbox import OutboxView
+from models import (
+    Assignment,
+    AuditEvent,
+    BureauLeader,
+    CalendarDay,
+    Circular,
+    Escalation,
+    ExtensionRequest,
+    Feedback,
+    Instruction,
+    Item,
+    Liaison,
+    Notice,
+    OutboxMessage,
+    Unit,
+    User,
+)
 
 TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
 
@@ -28,10 +51,16 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(ItemView(Item, name="督查事项", category="督查督办"))
     admin.add_view(AssignmentView(Assignment, name="承办任务", category="督查督办"))
     admin.add_view(FeedbackView(Feedback, name="反馈审核", category="督查督办"))
+    admin.add_view(ExtensionView(ExtensionRequest, name="延期申请", category="督查督办"))
     admin.add_view(InstructionView(Instruction, name="领导批示", category="督查督办"))
+    admin.add_view(NoticeView(Notice, name="通知文书", category="督查督办"))
+    admin.add_view(EscalationView(Escalation, name="逐级督办记录", category="督查督办"))
+    admin.add_view(CircularView(Circular, name="月通报", category="督查督办"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))
     admin.add_view(UserView(User, name="用户管理", category="系统"))
+    admin.add_view(CalendarDayView(CalendarDay, name="节假日调整", category="系统"))
     admin.add_view(AuditView(AuditEvent, name="操作留痕", category="系统"))
+    admin.add_view(OutboxView(OutboxMessage, name="发件箱", category="系统"))
     return admin

@@ -1,6 +1,8 @@
 """The items screen (督查事项): list, search, filters, details with assignments and trail, create/edit, export."""
 
-from flask import request
+from flask import abort, flash, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -10,9 +12,10 @@ from wtforms import validators
 
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
+from admin_views.workflow_pages import WORKFLOW, AnswerForm, ConfirmForm, ReasonForm, WorkflowPagesMixin
 from clock import china_date, utcnow
 from extensions import db
-from models.assignment import Assignment
+from models.assignment import Assignment, AssignmentStatus
 from models.audit import AuditEvent
 from models.instruction import Instruction
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm
@@ -20,6 +23,7 @@ from models.leader import BureauLeader
 from models.unit import Unit
 from models.user import Role
 from workflows.items import save_item
+from workflows.lifecycle import TransitionError, assign_item, cancel_item, record_answer, resume_item, suspend_item
 from workflows.numbering import normalise_number, parse_number
 
 
@@ -77,7 +81,7 @@ def _status_badge(view, context, model, name):
 CO_UNITS = unit_loader("co_units")
 
 
-class ItemView(SecureModelView):
+class ItemView(WorkflowPagesMixin, SecureModelView):
     """督查事项."""
 
     endpoint_name = "item"
@@ -219,6 +223,129 @@ class ItemView(SecureModelView):
         return current_user.is_authenticated and current_user.role in (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 
     def instruction_url(self, item) -> str:
-        from flask import url_for
-
+        """Where a leader adds a 批示 to this item."""
         return url_for("instruction.create_view", item_id=item.id, url=request.url)
+
+    def item_steps(self, item) -> list[tuple[str, str, str]]:
+        """The workflow buttons the item's state and the user's role allow: (label, url, style)."""
+        if not self._may(WORKFLOW):
+            return []
+        steps, url = [], lambda endpoint: self.get_url(endpoint, id=item.id)
+        if any(a.status == AssignmentStatus.PENDING for a in item.assignments) and item.status not in (
+            ItemStatus.SUSPENDED,
+            ItemStatus.CANCELLED,
+            ItemStatus.CLOSED,
+        ):
+            steps.append(("交办（发送督查通知单）", url(".assign_view"), "btn-primary"))
+        if item.needs_answer and item.status not in (ItemStatus.REGISTERED, ItemStatus.CANCELLED):
+            steps.append(("登记答复", url(".answer_view"), "btn-outline-primary"))
+        if item.status in OPEN_ITEM_STATUSES:
+            steps.append(("暂停", url(".suspend_view"), "btn-outline-warning"))
+        if item.status == ItemStatus.SUSPENDED:
+            steps.append(("恢复办理", url(".resume_view"), "btn-outline-success"))
+        if item.status not in (ItemStatus.CLOSED, ItemStatus.CANCELLED):
+            steps.append(("撤销", url(".cancel_view"), "btn-outline-danger"))
+        return steps
+
+    @expose("/assign/", methods=("GET", "POST"))
+    def assign_view(self):
+        """交办: send every not-yet-assigned unit its 督查通知单 (with its personal link)."""
+        self.require_workflow()
+        item = self.record_or_404()
+        form = ConfirmForm()
+        if form.validate_on_submit():
+            result = self.run_step(
+                lambda: assign_item(db.session, item, actor=self.actor(), now=utcnow()),
+                "已交办：督查通知单已进入发件箱，将在工作时间内发送给各承办单位。",
+                self.get_url(".details_view", id=item.id),
+            )
+            if result:
+                return result
+        pending = "、".join(a.unit.name for a in item.assignments if a.status == AssignmentStatus.PENDING) or "（无）"
+        return self.step_page(
+            title="交办督查事项",
+            form=form,
+            record=item,
+            intro=f"将向以下单位发送督查通知单：{pending}",
+            submit="确认交办",
+        )
+
+    @expose("/suspend/", methods=("GET", "POST"))
+    def suspend_view(self):
+        """暂停 with a reason."""
+        return self._reason_step(suspend_item, "暂停办理", "已暂停：暂停期间不再催办和督查。")
+
+    @expose("/cancel/", methods=("GET", "POST"))
+    def cancel_view(self):
+        """撤销 with a reason."""
+        return self._reason_step(cancel_item, "撤销事项", "已撤销。", danger=True)
+
+    @expose("/resume/", methods=("GET", "POST"))
+    def resume_view(self):
+        """恢复办理 a suspended item."""
+        self.require_workflow()
+        item = self.record_or_404()
+        form = ConfirmForm()
+        if form.validate_on_submit():
+            result = self.run_step(
+                lambda: resume_item(db.session, item, actor=self.actor(), now=utcnow()),
+                "已恢复办理。",
+                self.get_url(".details_view", id=item.id),
+            )
+            if result:
+                return result
+        return self.step_page(
+            title="恢复办理", form=form, record=item, intro=f"暂停原因：{item.status_reason or '—'}", submit="恢复办理"
+        )
+
+    @expose("/answer/", methods=("GET", "POST"))
+    def answer_view(self):
+        """登记答复 to the proposer or caller (the item may then close)."""
+        self.require_workflow()
+        item = self.record_or_404()
+        form = AnswerForm(
+            data={"answer": item.answer, "satisfaction": item.satisfaction} if request.method == "GET" else None
+        )
+        if form.validate_on_submit():
+            result = self.run_step(
+                lambda: record_answer(
+                    db.session, item, form.answer.data, form.satisfaction.data or None, actor=self.actor(), now=utcnow()
+                ),
+                "答复已登记。",
+                self.get_url(".details_view", id=item.id),
+            )
+            if result:
+                return result
+        return self.step_page(title="登记答复", form=form, record=item, submit="保存答复")
+
+    def _reason_step(self, step, title: str, success: str, danger: bool = False):
+        self.require_workflow()
+        item = self.record_or_404()
+        form = ReasonForm()
+        if form.validate_on_submit():
+            result = self.run_step(
+                lambda: step(db.session, item, form.reason.data, actor=self.actor(), now=utcnow()),
+                success,
+                self.get_url(".details_view", id=item.id),
+            )
+            if result:
+                return result
+        return self.step_page(title=title, form=form, record=item, submit=title, danger=danger)
+
+    @action("assign", "交办", "确定向所选事项的承办单位发送督查通知单吗？")
+    def action_assign(self, ids):
+        """交办 several items at once from the list."""
+        if not self._may(WORKFLOW):
+            abort(403)
+        now, done, refused = utcnow(), 0, []
+        for item in db.session.scalars(self.get_query().filter(Item.id.in_([int(i) for i in ids]))):
+            try:
+                with db.session.begin_nested():
+                    assign_item(db.session, item, actor=self.actor(), now=now)
+                done += 1
+            except TransitionError as problem:
+                refused.append(f"{item.number}：{problem}")
+        db.session.commit()
+        flash(f"已交办 {done} 项。", "success")
+        for message in refused:
+            flash(message, "error")

@@ -4,11 +4,20 @@ from flask import Flask
 
 from cli.database import init_db_command
 from cli.demo import seed_demo_command
+from cli.mail import send_mail_command
 from cli.server import serve_command
+from cli.sweep import sweep_command
 from cli.users import create_user_command
 
 
 def register_commands(app: Flask) -> None:
     """Add Duban's commands to the app's CLI."""
-    for command in (init_db_command, seed_demo_command, create_user_command, serve_command):
+    for command in (
+        init_db_command,
+        seed_demo_command,
+        create_user_command,
+        serve_command,
+        send_mail_command,
+        sweep_command,
+    ):
         app.cli.add_command(command)

@@ -67,6 +67,7 @@ class Assignment(Timestamped, Base):
     status_reason: Mapped[str | None] = mapped_column(Text, info=label("暂停/撤销原因"))
     escalation_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("停止督办时间"))
     escalation_stop_reason: Mapped[str | None] = mapped_column(Text, info=label("停止督办原因"))
+    checks_done: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0", info=label("已督查轮次"))
     token_version: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1", info=label("链接版本"))
     next_action_on: Mapped[date | None] = mapped_column(Date, index=True, info=label("下次检查日期"))
 

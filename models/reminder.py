@@ -16,6 +16,7 @@ class ReminderKind(LabeledEnum):
     OVERDUE = "overdue", "逾期催办"
     UNACKNOWLEDGED = "unacknowledged", "签收提醒"
     PERIOD = "period", "阶段进展提醒"
+    LAGGARD = "laggard", "未按期报送"
 
 
 class ReminderLog(Base):

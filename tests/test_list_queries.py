@@ -87,7 +87,8 @@ FORMS = [
     "/admin/user/new/",
     "/admin/feedback/new/",
     "/admin/instruction/new/",
-    "/admin/assignment/edit/?id={assignment}",
+    "/admin/assignment/deadline/?id={assignment}",
+    "/admin/feedback/review/?id={feedback}",
 ]
 
 
@@ -106,7 +107,12 @@ def test_should_never_render_a_select_of_every_row_in_a_form(client):
     make_user("sup", Role.ADMIN)
     add_rows(3)
     item = db.session.scalar(db.select(Item).order_by(Item.id))
-    ids = {"item": item.id, "unit": item.lead_unit_id, "assignment": item.assignments[0].id}
+    ids = {
+        "item": item.id,
+        "unit": item.lead_unit_id,
+        "assignment": item.assignments[0].id,
+        "feedback": item.assignments[0].feedbacks[0].id,
+    }
     login(client, "sup")
     few = form_pages(client, ids)
     add_rows(40)

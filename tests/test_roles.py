@@ -26,8 +26,8 @@ READS = {L, D, X}
 # What each role may do in each screen, written out independently of admin_views/permissions.py.
 EXPECTED = {
     "item": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": READS},
-    "assignment": {"admin": READS | {E}, "supervisor": READS | {E}, "leader": READS, "liaison": READS},
-    "feedback": {"admin": ALL, "supervisor": READS | {C, E}, "leader": READS, "liaison": READS | {C, E}},
+    "assignment": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
+    "feedback": {"admin": ALL, "supervisor": READS | {C}, "leader": READS, "liaison": READS | {C, E}},
     "instruction": {"admin": ALL, "supervisor": READS | {C}, "leader": READS | {C}, "liaison": set()},
     "unit": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},
     "liaison": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},

@@ -75,6 +75,16 @@ def render_mail(template: str, context: dict) -> RenderedMail:
     )
 
 
+def render_text(template: str, context: dict) -> str:
+    """Render a plain-text template (a notice's document body) with the office's names available."""
+    context = {
+        "office": current_app.config["OFFICE_NAME"],
+        "organisation": current_app.config["ORGANISATION_NAME"],
+        **context,
+    }
+    return _environment.get_template(template).render(context).strip() + "\n"
+
+
 def message_domain() -> str:
     """The right-hand side of our Message-IDs: the sender's domain, else the public address's host."""
     sender = current_app.config.get("MAIL_DEFAULT_SENDER")

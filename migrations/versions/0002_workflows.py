@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 14:55:28.111238
+Create Date: 2026-11-26 15:02:36.519426
 
 """
 from alembic import op
@@ -211,7 +211,7 @@ def upgrade():
     op.create_table('reminder_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assignment_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('before', 'due', 'overdue', 'unacknowledged', 'period', name='reminderkind', native_enum=False, create_constraint=True, length=22), nullable=False),
+    sa.Column('kind', sa.Enum('before', 'due', 'overdue', 'unacknowledged', 'period', 'laggard', name='reminderkind', native_enum=False, create_constraint=True, length=22), nullable=False),
     sa.Column('slot', sa.Date(), nullable=False),
     sa.Column('period', sa.String(length=7), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -232,6 +232,7 @@ def upgrade():
         batch_op.add_column(sa.Column('status_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('escalation_stopped_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('escalation_stop_reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('checks_done', sa.SmallInteger(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('token_version', sa.SmallInteger(), server_default='1', nullable=False))
         batch_op.add_column(sa.Column('next_action_on', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_assignment_next_action_on'), ['next_action_on'], unique=False)
@@ -271,6 +272,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_assignment_next_action_on'))
         batch_op.drop_column('next_action_on')
         batch_op.drop_column('token_version')
+        batch_op.drop_column('checks_done')
         batch_op.drop_column('escalation_stop_reason')
         batch_op.drop_column('escalation_stopped_at')
         batch_op.drop_column('status_reason')

@@ -1,0 +1,158 @@
+"""The assignments screen (承办任务): each unit's share, its history, and the supervisor's steps on it."""
+
+from flask import request
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from sqlalchemy import select
+
+from admin_views.base import QueryOptions, SecureModelView, enum_filters
+from admin_views.formatters import assignment_deadline, escalation_badge, item_link
+from admin_views.items import unit_options
+from admin_views.workflow_pages import WORKFLOW, ConfirmForm, DeadlineForm, ReasonForm, WorkflowPagesMixin
+from clock import china_date, utcnow
+from extensions import db
+from models.assignment import ESCALATION_LABELS, Assignment, AssignmentRole, AssignmentStatus
+from models.escalation import Escalation
+from models.extension import DeadlineChange, ExtensionRequest
+from models.item import Item
+from models.notice import Notice
+from models.reminder import ReminderLog
+from workflows.audit import record_step
+from workflows.escalation import stop_escalation
+from workflows.feedback import change_deadline
+from workflows.lifecycle import WORKING, resend_assignment_notice
+from workflows.tokens import assignment_link, link_expires_at, revoke_links
+
+
+class AssignmentView(WorkflowPagesMixin, SecureModelView):
+    """承办任务."""
+
+    endpoint_name = "assignment"
+    details_template = "admin/assignment_details.html"
+    column_list = ["item", "unit", "role", "deadline", "status", "escalation_level", "acknowledged_at"]
+    column_export_list = [
+        "item",
+        "unit",
+        "role",
+        "deadline",
+        "status",
+        "escalation_level",
+        "acknowledged_at",
+        "acknowledged_by",
+    ]
+    column_default_sort = ("id", True)
+    column_sortable_list = ["deadline", "status", "escalation_level"]
+    column_searchable_list = [Item.number, Item.title]
+    column_labels = {"item.number": "事项编号", "item.title": "事项名称"}
+    column_formatters = {"item": item_link, "escalation_level": escalation_badge, "deadline": assignment_deadline}
+    column_formatters_export = {"escalation_level": lambda v, c, m, n: ESCALATION_LABELS[m.escalation_level or 0]}
+    column_filters = [
+        FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
+        *enum_filters(Assignment.status, AssignmentStatus),
+        *enum_filters(Assignment.role, AssignmentRole),
+        FilterEqual(
+            Assignment.escalation_level, "督查等级", options=[(str(k), v) for k, v in ESCALATION_LABELS.items()]
+        ),
+        DateBetweenFilter(Assignment.deadline, "完成时限"),
+    ]
+    column_select_related_list = [Assignment.item, Assignment.unit]
+
+    def scope_to_unit(self, query, unit_id):
+        return query.filter(Assignment.unit_id == unit_id)
+
+    def assignment_extras(self, assignment):
+        """Notices, escalations, reminders, extension requests and deadline changes, for the details page."""
+
+        def rows(model, *conditions, order):
+            return db.session.scalars(select(model).where(*conditions).order_by(*order)).all()
+
+        return {
+            "feedbacks": assignment.feedbacks,
+            "notices": rows(Notice, Notice.assignment_id == assignment.id, order=[Notice.issued_at, Notice.id]),
+            "escalations": rows(Escalation, Escalation.assignment_id == assignment.id, order=[Escalation.level]),
+            "reminders": rows(
+                ReminderLog, ReminderLog.assignment_id == assignment.id, order=[ReminderLog.slot, ReminderLog.id]
+            ),
+            "extensions": rows(
+                ExtensionRequest, ExtensionRequest.assignment_id == assignment.id, order=[ExtensionRequest.id]
+            ),
+            "changes": rows(DeadlineChange, DeadlineChange.assignment_id == assignment.id, order=[DeadlineChange.id]),
+            "can_act": self._may(WORKFLOW) and assignment.status in WORKING,
+            "link": assignment_link(assignment) if self._may(WORKFLOW) else None,
+            "link_expires": link_expires_at(assignment),
+            "confirm": ConfirmForm(),
+            "today": china_date(utcnow()),
+        }
+
+    @expose("/deadline/", methods=("GET", "POST"))
+    def deadline_view(self):
+        """调整时限: move this unit's deadline, with a reason kept in its history."""
+        self.require_workflow()
+        assignment = self.record_or_404()
+        form = DeadlineForm(data={"deadline": assignment.deadline} if request.method == "GET" else None)
+        if form.validate_on_submit():
+            now = utcnow()
+            result = self.run_step(
+                lambda: change_deadline(
+                    db.session, assignment, form.deadline.data, form.reason.data, actor=self.actor(), now=now
+                ),
+                "完成时限已调整，督查轮次将从新的时限重新计算。",
+                self.get_url(".details_view", id=assignment.id),
+            )
+            if result:
+                return result
+        return self.step_page(title="调整完成时限", form=form, record=assignment, submit="保存")
+
+    @expose("/stop/", methods=("GET", "POST"))
+    def stop_view(self):
+        """停止督办: stop the escalation ladder for this share, with a reason."""
+        self.require_workflow()
+        assignment = self.record_or_404()
+        form = ReasonForm()
+        if form.validate_on_submit():
+            result = self.run_step(
+                lambda: stop_escalation(db.session, assignment, form.reason.data, actor=self.actor(), now=utcnow()),
+                "已停止对该承办任务的逐级督办（逾期催办仍会按期发送）。",
+                self.get_url(".details_view", id=assignment.id),
+            )
+            if result:
+                return result
+        return self.step_page(
+            title="停止逐级督办",
+            form=form,
+            record=assignment,
+            submit="停止督办",
+            danger=True,
+            intro="停止后不再下发整改通知书、黄牌警告或提请追责；已下发的保持不变。",
+        )
+
+    @expose("/resend/", methods=("POST",))
+    def resend_view(self):
+        """重发督查通知单 to the unit's current contacts."""
+        self.require_workflow()
+        assignment = self.record_or_404()
+        if not ConfirmForm().validate_on_submit():
+            return self.bad_confirm(assignment)
+        return self.run_step(
+            lambda: resend_assignment_notice(db.session, assignment, actor=self.actor(), now=utcnow()),
+            "督查通知单已重新发送（进入发件箱，工作时间内发出）。",
+            self.get_url(".details_view", id=assignment.id),
+        ) or self.redirect_details(assignment)
+
+    @expose("/revoke/", methods=("POST",))
+    def revoke_view(self):
+        """收回链接: every link sent so far stops working; a new notice carries a new one."""
+        self.require_workflow()
+        assignment = self.record_or_404()
+        if not ConfirmForm().validate_on_submit():
+            return self.bad_confirm(assignment)
+
+        def revoke():
+            revoke_links(assignment)
+            record_step(db.session, "收回链接", assignment, "此前发出的办理链接全部失效", now=utcnow())
+
+        return self.run_step(
+            revoke,
+            "已收回此前发出的所有办理链接。如需继续办理，请重发督查通知单。",
+            self.get_url(".details_view", id=assignment.id),
+        )

@@ -1,0 +1,26 @@
+"""The audit trail screen (操作留痕): read-only."""
+
+from flask_admin.contrib.sqla.filters import FilterEqual
+
+from admin_views.base import ChinaDateBetweenFilter, SecureModelView
+from models.audit import ENTITY_LABELS, AuditEvent
+
+
+class AuditView(SecureModelView):
+    """操作留痕."""
+
+    endpoint_name = "audit"
+    can_view_details = True
+    column_list = ["at", "actor_name", "action", "entity", "entity_id", "summary"]
+    column_default_sort = ("id", True)
+    column_sortable_list = ["at"]
+    column_searchable_list = ["actor_name", "summary"]
+    column_filters = [
+        FilterEqual(AuditEvent.entity, "对象类型", options=list(ENTITY_LABELS.items())),
+        "action",
+        "actor_name",
+        ChinaDateBetweenFilter(AuditEvent.at, "时间"),
+    ]
+    column_formatters = {"entity": lambda v, c, m, n: ENTITY_LABELS.get(m.entity, m.entity)}
+    column_formatters_export = column_formatters
+    column_auto_select_related = False

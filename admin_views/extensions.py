@@ -1,0 +1,89 @@
+"""Extension requests (延期申请): the supervisor approves or refuses each; the deadline history is kept."""
+
+from flask_admin import expose
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
+
+from admin_views.base import SecureModelView, enum_filters
+from admin_views.workflow_pages import WORKFLOW, DecisionForm, WorkflowPagesMixin
+from clock import utcnow
+from extensions import db
+from models.assignment import Assignment
+from models.extension import ExtensionRequest, ExtensionStatus
+from workflows.feedback import decide_extension
+
+
+def _assignment(view, context, model, name):
+    assignment = model.assignment
+    url = view.get_url("assignment.details_view", id=assignment.id)
+    return Markup(f'<a href="{url}">{escape(assignment.item.number)} · {escape(assignment.unit.name)}</a>')
+
+
+class ExtensionView(WorkflowPagesMixin, SecureModelView):
+    """延期申请."""
+
+    endpoint_name = "extension"
+    column_auto_select_related = False
+    column_list = [
+        "assignment",
+        "current_deadline",
+        "requested_deadline",
+        "reason",
+        "requested_by_name",
+        "requested_at",
+        "status",
+    ]
+    column_details_list = [*column_list, "decided_by_name", "decided_at", "decision_comment"]
+    column_default_sort = ("id", True)
+    column_sortable_list = ["requested_at", "status", "requested_deadline"]
+    column_formatters = {"assignment": _assignment}
+    column_formatters_export = {
+        "assignment": lambda v, c, m, n: f"{m.assignment.item.number} · {m.assignment.unit.name}"
+    }
+    column_filters = [*enum_filters(ExtensionRequest.status, ExtensionStatus)]
+
+    def get_query(self):
+        return (
+            super()
+            .get_query()
+            .options(
+                joinedload(ExtensionRequest.assignment).joinedload(Assignment.item),
+                joinedload(ExtensionRequest.assignment).joinedload(Assignment.unit),
+            )
+        )
+
+    def scope_to_unit(self, query, unit_id):
+        return query.join(Assignment, ExtensionRequest.assignment_id == Assignment.id).filter(
+            Assignment.unit_id == unit_id
+        )
+
+    def decide_url(self, request) -> str | None:
+        """The decision page, when this user may decide and the request is open."""
+        if self._may(WORKFLOW) and request.status == ExtensionStatus.PENDING:
+            return self.get_url(".decide_view", id=request.id)
+        return None
+
+    @expose("/decide/", methods=("GET", "POST"))
+    def decide_view(self):
+        """Approve (the deadline moves) or refuse, with a comment; the unit is told by e-mail."""
+        self.require_workflow()
+        request = self.record_or_404()
+        form = DecisionForm()
+        if form.validate_on_submit():
+            approve = form.decision.data == "approve"
+            result = self.run_step(
+                lambda: decide_extension(
+                    db.session, request, approve, form.comment.data, actor=self.actor(), now=utcnow()
+                ),
+                "已批准延期，完成时限已调整。" if approve else "已答复：不批准延期。",
+                self.get_url(".index_view"),
+            )
+            if result:
+                return result
+        return self.step_page(
+            title="审批延期申请",
+            form=form,
+            record=request.assignment,
+            intro=f"当前时限：{request.current_deadline}\n申请延至：{request.requested_deadline}\n理由：{request.reason}\n申请人：{request.requested_by_name}",
+            submit="提交审批结果",
+        )

@@ -1,0 +1,216 @@
+"""The feedback screen (落实情况反馈表): reports from units, and the supervisor's review of each."""
+
+from pathlib import Path
+
+from flask import abort, current_app, request, send_file
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
+from wtforms import validators
+
+from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
+from admin_views.formatters import review_badge
+from admin_views.items import unit_options
+from admin_views.lookups import assignment_loader
+from admin_views.workflow_pages import ReviewForm, WorkflowPagesMixin
+from clock import utcnow
+from extensions import db
+from models.assignment import Assignment
+from models.attachment import Attachment
+from models.feedback import Feedback, ReviewStatus
+from workflows.feedback import FeedbackInput, review_feedback, submit_feedback
+from workflows.lifecycle import TransitionError
+
+CONTENT_FIELDS = (
+    "assignment",
+    "progress",
+    "measures",
+    "problems",
+    "next_steps",
+    "percent_complete",
+    "contact_name",
+    "contact_phone",
+)
+
+
+def _feedback_assignment(view, context, model, name):
+    assignment = model.assignment
+    url = view.get_url("item.details_view", id=assignment.item.id)
+    return Markup(f'<a href="{url}">{escape(assignment.item.number)}</a> · {escape(assignment.unit.name)}')
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class FeedbackView(WorkflowPagesMixin, SecureModelView):
+    """落实情况反馈表."""
+
+    endpoint_name = "feedback"
+    details_template = "admin/feedback_details.html"
+    column_auto_select_related = False
+    column_list = [
+        "assignment",
+        "period",
+        "percent_complete",
+        "progress",
+        "submitted_by_name",
+        "submitted_at",
+        "review_status",
+    ]
+    column_details_list = [
+        "assignment",
+        "period",
+        "progress",
+        "measures",
+        "problems",
+        "next_steps",
+        "percent_complete",
+        "contact_name",
+        "contact_phone",
+        "submitted_by_name",
+        "submitted_at",
+        "review_status",
+        "reviewer",
+        "review_comment",
+        "reviewed_at",
+    ]
+    column_export_list = column_details_list
+    column_default_sort = ("id", True)
+    column_sortable_list = ["submitted_at", "review_status", "percent_complete"]
+    column_searchable_list = ["progress", "measures", "submitted_by_name"]
+    column_formatters = {
+        "assignment": _feedback_assignment,
+        "review_status": review_badge,
+        "progress": lambda v, c, m, n: _short(m.progress),
+    }
+    column_formatters_detail = {"assignment": _feedback_assignment, "review_status": review_badge}
+    column_formatters_export = {
+        "assignment": lambda v,
+        c,
+        m,
+        n: f"{m.assignment.item.number} {m.assignment.item.title} · {m.assignment.unit.name}"
+    }
+    column_filters = [
+        *enum_filters(Feedback.review_status, ReviewStatus),
+        FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
+        ChinaDateBetweenFilter(Feedback.submitted_at, "提交时间"),
+    ]
+    form_columns = list(CONTENT_FIELDS)
+    form_ajax_refs = {"assignment": assignment_loader("assignment")}
+    form_args = {
+        "assignment": {"validators": [validators.InputRequired("请选择承办任务。")]},
+        "progress": {
+            "validators": [
+                validators.InputRequired("请填写工作进展。"),
+                validators.Length(max=5000, message="工作进展不能超过 5000 个字。"),
+            ]
+        },
+        "percent_complete": {
+            "validators": [
+                validators.InputRequired("请填写完成比例。"),
+                validators.NumberRange(0, 100, "完成比例应在 0 到 100 之间。"),
+            ]
+        },
+        "contact_phone": {
+            "validators": [
+                validators.Optional(),
+                validators.Regexp(r"^[0-9+\-()（） ]{7,30}$", message="联系电话格式不正确。"),
+            ]
+        },
+    }
+    form_widget_args = {name: {"rows": 4} for name in ("progress", "measures", "problems", "next_steps")}
+
+    def get_query(self):
+        return (
+            super()
+            .get_query()
+            .join(Feedback.assignment)
+            .options(
+                joinedload(Feedback.assignment).joinedload(Assignment.item),
+                joinedload(Feedback.assignment).joinedload(Assignment.unit),
+            )
+        )
+
+    def get_count_query(self):
+        return super().get_count_query().join(Assignment, Feedback.assignment_id == Assignment.id)
+
+    def scope_to_unit(self, query, unit_id):
+        return query.filter(Assignment.unit_id == unit_id)
+
+    def create_model(self, form):
+        """A report typed in the admin goes through the same workflow as one sent from a unit's link."""
+        data = FeedbackInput(
+            progress=form.progress.data or "",
+            measures=form.measures.data or "",
+            problems=form.problems.data or "",
+            next_steps=form.next_steps.data or "",
+            percent_complete=form.percent_complete.data,
+            contact_name=form.contact_name.data or "",
+            contact_phone=form.contact_phone.data or "",
+        )
+        try:
+            feedback = submit_feedback(
+                db.session,
+                form.assignment.data,
+                data,
+                [],
+                by_name=str(current_user),
+                user=current_user,
+                now=utcnow(),
+                upload_dir=Path(current_app.config["UPLOAD_FOLDER"]),
+            )
+            db.session.commit()
+        except TransitionError as problem:
+            db.session.rollback()
+            self.handle_view_exception(ValueError(str(problem)))
+            return False
+        return feedback
+
+    def on_model_change(self, form, model, is_created):
+        if not is_created and model.review_status != ReviewStatus.PENDING:
+            raise ValueError("该反馈已审核，不能再修改；如需补充，请提交新的反馈。")
+
+    def feedback_extras(self, feedback):
+        """What the details page needs: may this user review it?"""
+        return {"can_review": self._may("workflow") and feedback.review_status == ReviewStatus.PENDING}
+
+    @expose("/review/", methods=("GET", "POST"))
+    def review_view(self):
+        """审核: accept, return with a reason, or judge 不合格 (which climbs the ladder)."""
+        self.require_workflow()
+        feedback = self.record_or_404()
+        form = ReviewForm()
+        if form.validate_on_submit():
+            verdict = ReviewStatus(form.verdict.data)
+            result = self.run_step(
+                lambda: review_feedback(
+                    db.session, feedback, verdict, form.comment.data, actor=self.actor(), now=utcnow()
+                ),
+                f"审核完成：{verdict.label}。",
+                self.get_url(".index_view", flt0_0="pending")
+                if request.args.get("next") == "queue"
+                else self.get_url(".details_view", id=feedback.id),
+            )
+            if result:
+                return result
+        return self.step_page(
+            title="审核反馈",
+            form=form,
+            record=feedback.assignment,
+            intro=f"工作进展：{feedback.progress}\n完成比例：{feedback.percent_complete}%\n采取措施：{feedback.measures or '—'}\n存在问题：{feedback.problems or '—'}\n下步打算：{feedback.next_steps or '—'}",
+            submit="提交审核结论",
+        )
+
+    @expose("/attachment/")
+    def attachment_view(self):
+        """Download an attachment, for whoever may read its feedback."""
+        attachment = db.session.get(Attachment, request.args.get("id", type=int) or 0)
+        if attachment is None or self.get_one(str(attachment.feedback_id)) is None:
+            abort(404)
+        path = Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name
+        if not path.exists():
+            abort(404)
+        return send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename)

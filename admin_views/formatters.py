@@ -1,0 +1,40 @@
+"""Cell formatters shared by several screens: links to an item, escalation badges, overdue deadlines."""
+
+from markupsafe import Markup, escape
+
+from clock import china_date, utcnow
+from models.assignment import ESCALATION_LABELS
+from models.feedback import ReviewStatus
+
+
+def item_link(view, context, model, name):
+    """'督〔2026〕5号 title', the number linking to the item's page."""
+    item = model.item
+    if item is None:
+        return ""
+    url = view.get_url("item.details_view", id=item.id)
+    return Markup(f'<a href="{url}">{escape(item.number)}</a> {escape(item.title)}')
+
+
+def escalation_badge(view, context, model, name):
+    """The rung reached, as a coloured badge."""
+    level = model.escalation_level or 0
+    css = ["badge-light", "badge-warning", "badge-danger", "badge-dark"][level]
+    return Markup(f'<span class="badge {css}">{ESCALATION_LABELS[level]}</span>')
+
+
+def assignment_deadline(view, context, model, name):
+    """The deadline, red with 逾期 when passed and still open."""
+    if model.is_overdue(china_date(utcnow())):
+        return Markup(f'<span class="text-danger font-weight-bold">{model.deadline} 逾期</span>')
+    return str(model.deadline)
+
+
+def review_badge(view, context, model, name):
+    """The review status of a feedback as a badge."""
+    css = {
+        ReviewStatus.ACCEPTED: "badge-success",
+        ReviewStatus.RETURNED: "badge-warning",
+        ReviewStatus.UNSATISFACTORY: "badge-danger",
+    }.get(model.review_status, "badge-info")
+    return Markup(f'<span class="badge {css}">{model.review_status.label}</span>')

@@ -1,0 +1,32 @@
+"""`flask sweep`: run everything that is due — reminders, check rounds, escalations, periodic cycles."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
+
+from clock import parse_now
+from extensions import db
+from workflows.sweep import run_sweep
+
+
+@click.command("sweep")
+@click.option("--now", "now_text", metavar="ISO-DATETIME", help="业务时间（默认当前时间；无时区时按北京时间）")
+@with_appcontext
+def sweep_command(now_text):
+    """Send due reminders, run due check rounds and escalations, and periodic cycles (safe to run again)."""
+    now = parse_now(now_text)
+    try:
+        report = run_sweep(db.session, now=now)
+        db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"督办扫描未完成（数据库忙或被另一个扫描占用），未做任何更改：{error.orig}"
+        ) from error
+    click.echo(
+        f"督办扫描完成：检查承办任务 {report.examined} 项，催办 {report.reminders} 项（催办通知单 {report.reminder_notices} 份），"
+        f"督查升级 {report.escalations} 次，督查通过 {report.rounds_passed} 次、待审核 {report.rounds_waiting} 次，"
+        f"阶段报送处理 {report.period_events} 项，月通报草稿 {report.circulars} 份，用时 {report.seconds} 秒。"
+    )
+    for warning in report.warnings:
+        click.echo(f"注意：{warning}")

@@ -1,0 +1,63 @@
+"""Issuing numbered notices (督通〔2026〕5号 …): the stored document, and the e-mail that carries it."""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from clock import china_date
+from models.notice import NUMBER_PREFIXES, Notice, NoticeKind
+from workflows.mail import queue_mail
+from workflows.numbering import format_number, next_sequence
+
+
+def issue_notice(
+    session: Session,
+    kind: NoticeKind,
+    *,
+    title: str,
+    addressee: str,
+    body: str,
+    now: datetime,
+    issued_by: str,
+    copy_to: str | None = None,
+    item=None,
+    assignment=None,
+    unit=None,
+) -> Notice:
+    """Store a notice with the next number of its series for the year (China time)."""
+    year = china_date(now).year
+    seq = next_sequence(session, NUMBER_PREFIXES[kind], year)
+    notice = Notice(
+        kind=kind,
+        number=format_number(NUMBER_PREFIXES[kind], year, seq),
+        year=year,
+        seq=seq,
+        title=title,
+        addressee=addressee,
+        copy_to=copy_to,
+        body=body,
+        issued_at=now,
+        issued_by_name=issued_by,
+        item_id=item.id if item is not None else None,
+        assignment_id=assignment.id if assignment is not None else None,
+        unit_id=unit.id if unit is not None else None,
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def mail_notice(session: Session, notice: Notice, *, template: str, context: dict, recipients, now: datetime):
+    """Queue the notice's e-mail to each recipient, once (the notice number is the de-duplication key)."""
+    return queue_mail(
+        session,
+        kind=notice.kind.value,
+        template=template,
+        context={"notice": notice, **context},
+        recipients=recipients,
+        now=now,
+        dedupe_key=f"notice:{notice.number}",
+        item_id=notice.item_id,
+        assignment_id=notice.assignment_id,
+        notice_id=notice.id,
+    )

@@ -1,0 +1,196 @@
+"""Periodic items: monthly reports (十项利民工程) and quarterly reports (“两会”重点工作).
+
+Monthly: for each month whose report day falls after the assignment and by the deadline, the unit reports by
+the MONTHLY_REPORT_DAY (5th) — or the next working day when the 5th is not one. A reminder goes out on the
+first working day of the month; on the working day after the report day a unit without a report gets a
+督查通知单, and a draft 月通报 is written for a supervisor to edit and send.
+Quarterly: the report on a quarter is due on the report day of the month after it; a unit without one fails
+a check of the ladder (as for a deadline). A reminder goes out REMINDER_DAYS_BEFORE working days before.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clock import china_date
+from models.assignment import Assignment
+from models.escalation import FailureReason
+from models.item import Rhythm
+from models.notice import NoticeKind
+from models.reminder import ReminderKind, ReminderLog
+from workflows.calendar import WorkCalendar
+from workflows.deadlines import deadline_end
+from workflows.escalation import fail_check, ladder_active
+from workflows.mail import queue_mail, render_text
+from workflows.notices import issue_notice, mail_notice
+from workflows.recipients import unit_contacts
+from workflows.tokens import assignment_link
+
+
+@dataclass(frozen=True)
+class PeriodEvent:
+    """Something due for one period of a periodic assignment: a reminder or the check after the report day."""
+
+    day: date
+    kind: ReminderKind
+    period: str
+    report_day: date
+
+
+def month_label(year: int, month: int) -> str:
+    """'2026-11'."""
+    return f"{year}-{month:02d}"
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    """'2026Q4'."""
+    return f"{year}Q{quarter}"
+
+
+def report_day(calendar: WorkCalendar, year: int, month: int) -> date:
+    """The MONTHLY_REPORT_DAY of a month, or the next working day when it is not one."""
+    return calendar.next_workday(date(year, month, current_app.config["MONTHLY_REPORT_DAY"]))
+
+
+def _months(start: date, end: date):
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def period_events(assignment: Assignment, calendar: WorkCalendar) -> list[PeriodEvent]:
+    """Every event of a periodic assignment over its life (a few dozen at most), in order."""
+    item = assignment.item
+    if item.rhythm == Rhythm.ONE_OFF or assignment.assigned_at is None:
+        return []
+    assigned_on = china_date(assignment.assigned_at)
+    events = []
+    for year, month in _months(assigned_on, assignment.deadline):
+        due = report_day(calendar, year, month)
+        if not assigned_on < due <= assignment.deadline:
+            continue
+        check_day = calendar.add_working_days(due, 1)
+        if item.rhythm == Rhythm.MONTHLY:
+            period = month_label(year, month)
+            first = calendar.first_workday_of_month(year, month)
+            if first > assigned_on:
+                events.append(PeriodEvent(first, ReminderKind.PERIOD, period, due))
+            events.append(PeriodEvent(check_day, ReminderKind.LAGGARD, period, due))
+        elif month in (1, 4, 7, 10):
+            quarter_year, quarter = (year - 1, 4) if month == 1 else (year, (month - 1) // 3)
+            period = quarter_label(quarter_year, quarter)
+            before = calendar.add_working_days(due, -current_app.config["REMINDER_DAYS_BEFORE"][0])
+            if before > assigned_on:
+                events.append(PeriodEvent(before, ReminderKind.PERIOD, period, due))
+            events.append(PeriodEvent(check_day, ReminderKind.LAGGARD, period, due))
+    events.sort(key=lambda e: (e.day, e.kind.value))
+    return events
+
+
+def done_period_events(session: Session, assignment_ids: list[int]) -> set[tuple[int, str, str]]:
+    """(assignment, kind, period) of the periodic events already handled."""
+    if not assignment_ids:
+        return set()
+    rows = session.execute(
+        select(ReminderLog.assignment_id, ReminderLog.kind, ReminderLog.period).where(
+            ReminderLog.assignment_id.in_(assignment_ids), ReminderLog.period.is_not(None)
+        )
+    )
+    return {(a, str(k), p) for a, k, p in rows}
+
+
+def reported(assignment: Assignment, period: str, by: date) -> bool:
+    """True when the unit sent a report for `period` by the end of day `by` (not counting ones sent back)."""
+    end = deadline_end(by)
+    return any(
+        f.period == period and f.submitted_at < end and f.review_status != "returned" for f in assignment.feedbacks
+    )
+
+
+def handle_period_events(
+    session: Session, assignment: Assignment, calendar: WorkCalendar, done: set, *, today: date, now: datetime
+) -> tuple[int, date | None]:
+    """Act on the latest due event of each period (earlier ones lapse after downtime); returns (acted, next day)."""
+    acted = 0
+    events = period_events(assignment, calendar)
+    latest: dict[str, PeriodEvent] = {}
+    for event in events:
+        if event.day <= today and (assignment.id, event.kind.value, event.period) not in done:
+            latest[event.period] = event
+    for event in latest.values():
+        already_checked = (assignment.id, ReminderKind.LAGGARD.value, event.period) in done
+        if event.kind == ReminderKind.PERIOD and not already_checked and not reported(assignment, event.period, today):
+            _send_period_reminder(session, assignment, event, now=now)
+        elif event.kind == ReminderKind.LAGGARD and not reported(assignment, event.period, event.report_day):
+            _act_on_laggard(session, assignment, event, now=now)
+        session.add(
+            ReminderLog(
+                assignment_id=assignment.id, kind=event.kind, slot=event.day, period=event.period, created_at=now
+            )
+        )
+        done.add((assignment.id, event.kind.value, event.period))
+        acted += 1
+    upcoming = [e.day for e in events if e.day > today and (assignment.id, e.kind.value, e.period) not in done]
+    return acted, min(upcoming) if upcoming else None
+
+
+def _send_period_reminder(session: Session, assignment: Assignment, event: PeriodEvent, *, now: datetime) -> None:
+    """A plain reminder e-mail (no numbered notice) that a period's report is coming due."""
+    queue_mail(
+        session,
+        kind="period_reminder",
+        template="period_reminder",
+        context={
+            "item": assignment.item,
+            "assignment": assignment,
+            "unit": assignment.unit,
+            "period": event.period,
+            "report_day": event.report_day,
+            "link": assignment_link(assignment),
+        },
+        recipients=unit_contacts(session, assignment.unit, on=china_date(now)),
+        now=now,
+        dedupe_key=f"period-reminder:{assignment.id}:{event.period}",
+        item_id=assignment.item_id,
+        assignment_id=assignment.id,
+    )
+
+
+def _act_on_laggard(session: Session, assignment: Assignment, event: PeriodEvent, *, now: datetime) -> None:
+    """A monthly laggard gets a 督查通知单; a missing quarterly report fails a check of the ladder."""
+    if assignment.item.rhythm == Rhythm.QUARTERLY:
+        if ladder_active(assignment):
+            fail_check(session, assignment, FailureReason.PERIOD_MISSED, event.report_day, actor=None, now=now)
+        return
+    item, unit = assignment.item, assignment.unit
+    context = {
+        "item": item,
+        "assignment": assignment,
+        "unit": unit,
+        "period": event.period,
+        "report_day": event.report_day,
+    }
+    notice = issue_notice(
+        session,
+        NoticeKind.ASSIGNMENT,
+        title=f"关于{unit.name}未按期报送“{item.title}”{event.period}进展的督查通知单",
+        addressee=unit.name,
+        body=render_text("notice_period_laggard.txt", context),
+        now=now,
+        issued_by=current_app.config["OFFICE_NAME"],
+        item=item,
+        assignment=assignment,
+        unit=unit,
+    )
+    mail_notice(
+        session,
+        notice,
+        template="period_laggard",
+        context={**context, "link": assignment_link(assignment)},
+        recipients=unit_contacts(session, unit, on=china_date(now)),
+        now=now,
+    )

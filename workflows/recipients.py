@@ -1,0 +1,61 @@
+"""Who a notice goes to: a unit's liaisons, its head, its leader in charge, and the bureau leadership."""
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.leader import BureauLeader
+from models.liaison import Liaison
+from models.unit import Unit
+from workflows.mail import Recipient
+
+
+def unit_contacts(session: Session, unit: Unit, *, on: date) -> list[Recipient]:
+    """The unit's liaisons who receive notices on `on`: the active primary one, else every active one, else the
+    unit's office mailbox."""
+    liaisons = session.scalars(
+        select(Liaison)
+        .where(Liaison.unit_id == unit.id, Liaison.active.is_(True), Liaison.email.is_not(None))
+        .order_by(Liaison.is_primary.desc(), Liaison.id)
+    ).all()
+    primary = [liaison for liaison in liaisons if liaison.is_primary]
+    chosen = primary or liaisons
+    if chosen:
+        return [Recipient(liaison.email, liaison.name) for liaison in chosen]
+    return [Recipient(unit.office_email, "")] if unit.office_email else []
+
+
+def unit_head(unit: Unit) -> list[Recipient]:
+    """The unit's head, when an address is known."""
+    return [Recipient(unit.head_email, unit.head_name or f"{unit.name}负责人")] if unit.head_email else []
+
+
+def leader_in_charge(unit: Unit) -> list[Recipient]:
+    """The bureau leader in charge of the unit (分管领导), when an address is known."""
+    leader = unit.leader_in_charge
+    return [Recipient(leader.email, leader.name)] if leader and leader.email and leader.active else []
+
+
+def bureau_leadership(session: Session) -> list[Recipient]:
+    """Those told of a 提请追责: leaders marked to receive escalations, plus ESCALATION_EXTRA_RECIPIENTS."""
+    leaders = session.scalars(
+        select(BureauLeader)
+        .where(
+            BureauLeader.receives_escalations.is_(True), BureauLeader.active.is_(True), BureauLeader.email.is_not(None)
+        )
+        .order_by(BureauLeader.sort_order, BureauLeader.id)
+    ).all()
+    extra = [a.strip() for a in (current_app.config.get("ESCALATION_EXTRA_RECIPIENTS") or "").split(",") if a.strip()]
+    return [Recipient(leader.email, leader.name) for leader in leaders] + [Recipient(address) for address in extra]
+
+
+def ladder_recipients(session: Session, unit: Unit, level: int, *, on: date) -> list[Recipient]:
+    """Each rung tells more people: 1 the liaison and unit head; 2 also the leader in charge; 3 also the leadership."""
+    recipients = unit_contacts(session, unit, on=on) + unit_head(unit)
+    if level >= 2:
+        recipients += leader_in_charge(unit)
+    if level >= 3:
+        recipients += bureau_leadership(session)
+    return recipients

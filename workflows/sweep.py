@@ -1,0 +1,142 @@
+"""The sweep: everything that is due — reminders, check rounds and escalations, periodic cycles — exactly once.
+
+It locks first (two sweeps at once take turns), looks only at assignments whose next_action_on has come (so its
+cost follows what is due, not the size of the table), acts, writes each assignment's next date, and records a
+SweepRun. The caller commits once: a sweep that fails halfway leaves nothing half-done, and no e-mail leaves
+before the commit (they wait in the outbox).
+"""
+
+import json
+import os
+import socket
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from clock import china_date
+from models.assignment import Assignment
+from models.item import Item
+from models.periodic import SweepLock, SweepRun
+from models.reminder import ReminderLog
+from workflows.audit import act_as
+from workflows.calendar import WorkCalendar, calendar_warnings
+from workflows.circulars import circular_due, draft_monthly_circular
+from workflows.escalation import ladder_active, round_date, run_due_round
+from workflows.lifecycle import WORKING
+from workflows.periodic import done_period_events, handle_period_events
+from workflows.reminders import ReminderBatch, due_slot, last_reminders, next_slot_day, reminder_slots
+
+LOCK_NAME = "sweep"
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did."""
+
+    examined: int = 0
+    reminders: int = 0
+    reminder_notices: int = 0
+    rounds_passed: int = 0
+    rounds_waiting: int = 0
+    escalations: int = 0
+    period_events: int = 0
+    circulars: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def take_sweep_lock(session: Session, *, now: datetime) -> None:
+    """Hold the sweep lock until this transaction ends; a second sweep waits here (PostgreSQL row lock, SQLite
+    write lock) and then finds the work already done."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(SweepLock).values(name=LOCK_NAME).on_conflict_do_nothing(index_elements=["name"]))
+    if dialect == "postgresql":
+        session.execute(select(SweepLock).where(SweepLock.name == LOCK_NAME).with_for_update())
+    session.execute(
+        update(SweepLock)
+        .where(SweepLock.name == LOCK_NAME)
+        .values(holder=f"{socket.gethostname()}:{os.getpid()}", taken_at=now)
+    )
+
+
+def due_assignments(session: Session, today: date) -> list[Assignment]:
+    """Open assignments whose next check day has come, with what the rules read eagerly loaded."""
+    return session.scalars(
+        select(Assignment)
+        .where(Assignment.next_action_on <= today, Assignment.status.in_(WORKING))
+        .options(
+            joinedload(Assignment.item).joinedload(Item.lead_unit),
+            joinedload(Assignment.unit),
+            selectinload(Assignment.feedbacks),
+        )
+        .order_by(Assignment.id)
+    ).all()
+
+
+def next_round_day(assignment: Assignment, calendar: WorkCalendar) -> date | None:
+    """The day after the next check round's day, when the ladder still runs."""
+    if not ladder_active(assignment):
+        return None
+    return round_date(assignment, (assignment.checks_done or 0) + 1, calendar) + timedelta(days=1)
+
+
+def run_sweep(session: Session, *, now: datetime) -> SweepReport:
+    """Do everything due at `now` (flushes, never commits)."""
+    started = time.perf_counter()
+    act_as(session, "系统（自动督办）", now=now)
+    take_sweep_lock(session, now=now)
+    report = SweepReport()
+    calendar = WorkCalendar.load(session)
+    today = china_date(now)
+    assignments = due_assignments(session, today)
+    report.examined = len(assignments)
+    ids = [a.id for a in assignments]
+    last_sent = last_reminders(session, ids)
+    periods_done = done_period_events(session, ids)
+    batch = ReminderBatch()
+
+    for assignment in assignments:
+        level_before = assignment.escalation_level or 0
+        verdict = run_due_round(session, assignment, calendar, now=now)
+        if verdict == "pass":
+            report.rounds_passed += 1
+        elif verdict == "wait":
+            report.rounds_waiting += 1
+        report.escalations += (assignment.escalation_level or 0) - level_before
+
+        acted, next_period_day = handle_period_events(session, assignment, calendar, periods_done, today=today, now=now)
+        report.period_events += acted
+
+        slots = reminder_slots(assignment, calendar, until=today)
+        slot = due_slot(slots, today=today, last_sent=last_sent.get(assignment.id))
+        escalated_today = (assignment.escalation_level or 0) > level_before
+        if slot is not None and assignment.status in WORKING and not escalated_today:
+            batch.add(assignment, slot)
+            report.reminders += 1
+        elif slot is not None:
+            # a ladder notice went out instead: the slot is spent without a reminder
+            session.add(ReminderLog(assignment_id=assignment.id, kind=slot.kind, slot=slot.day, created_at=now))
+
+        candidates = [next_slot_day(slots, today=today), next_period_day]
+        if verdict != "wait":
+            candidates.append(next_round_day(assignment, calendar))
+        upcoming = [day for day in candidates if day is not None and day > today]
+        assignment.next_action_on = min(upcoming) if upcoming and assignment.status in WORKING else None
+
+    report.reminder_notices = len(batch.send(session, now=now))
+    month = circular_due(calendar, today)
+    if month and draft_monthly_circular(session, *month, calendar, now=now):
+        report.circulars += 1
+    report.warnings = calendar_warnings(calendar, today)
+    report.seconds = round(time.perf_counter() - started, 3)
+    session.add(
+        SweepRun(started_at=now, finished_at=now, as_of=now, summary=json.dumps(asdict(report), ensure_ascii=False))
+    )
+    session.flush()
+    return report

@@ -1,0 +1,70 @@
+"""The unit's personal link to an assignment: signed, bound to that assignment, revocable, and expiring."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from models.assignment import Assignment
+from workflows.deadlines import deadline_end
+
+SALT = "duban-assignment-link"
+# A link is also refused once the signature is older than this, whatever the deadline says.
+MAX_SIGNATURE_AGE = timedelta(days=730)
+
+
+class LinkError(Exception):
+    """Why a link cannot be used, in Chinese, for the page the liaison sees."""
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """A valid link: the assignment it opens."""
+
+    assignment: Assignment
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_token(assignment: Assignment) -> str:
+    """Sign (assignment id, link version); revoking bumps the version and so kills every earlier link."""
+    return _serializer().dumps({"a": assignment.id, "v": assignment.token_version})
+
+
+def assignment_link(assignment: Assignment) -> str:
+    """The absolute address of the unit's page for this assignment, on the configured public URL."""
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/unit/{make_token(assignment)}"
+
+
+def link_expires_at(assignment: Assignment) -> datetime:
+    """Links work until LINK_VALID_DAYS_AFTER_DEADLINE days after the end of the (current) deadline day."""
+    return deadline_end(assignment.deadline) + timedelta(days=current_app.config["LINK_VALID_DAYS_AFTER_DEADLINE"])
+
+
+def check_token(session: Session, token: str, *, now: datetime) -> LinkCheck:
+    """The assignment a token opens; LinkError with a Chinese reason when tampered, revoked or expired."""
+    try:
+        data = _serializer().loads(token, max_age=int(MAX_SIGNATURE_AGE.total_seconds()))
+    except SignatureExpired as error:
+        raise LinkError("该链接已过期。请联系督查室重新发送通知。") from error
+    except BadSignature as error:
+        raise LinkError("链接无效：链接不完整或已被修改。请从通知邮件中重新打开，或联系督查室。") from error
+    if not isinstance(data, dict) or not isinstance(data.get("a"), int) or not isinstance(data.get("v"), int):
+        raise LinkError("链接无效：链接不完整或已被修改。请从通知邮件中重新打开，或联系督查室。")
+    assignment = session.get(Assignment, data["a"])
+    if assignment is None:
+        raise LinkError("该承办任务已不存在。如有疑问，请联系督查室。")
+    if data["v"] != assignment.token_version:
+        raise LinkError("该链接已被督查室收回。请使用最新通知邮件中的链接，或联系督查室。")
+    if now >= link_expires_at(assignment):
+        raise LinkError("该链接已过期。请联系督查室重新发送通知。")
+    return LinkCheck(assignment)
+
+
+def revoke_links(assignment: Assignment) -> None:
+    """Invalidate every link sent so far for this assignment (a new one goes out with the next notice)."""
+    assignment.token_version = (assignment.token_version or 1) + 1
