@@ -199,7 +199,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
             select(Assignment)
             .where(Assignment.item_id == item.id)
             .options(joinedload(Assignment.unit), selectinload(Assignment.feedbacks))
-            .order_by(Assignment.role, Assignment.id)
+            .order_by(Assignment.role.desc(), Assignment.id)
         )
         if current_user.role == Role.LIAISON:
             query = query.where(Assignment.unit_id == current_user.unit_id)

@@ -14,7 +14,12 @@ from workflows.sweep import run_sweep
 @with_appcontext
 def sweep_command(now_text):
     """Send due reminders, run due check rounds and escalations, and periodic cycles (safe to run again)."""
-    now = parse_now(now_text)
+    try:
+        now = parse_now(now_text)
+    except ValueError as error:
+        raise click.BadParameter(
+            f"无法识别的时间“{now_text}”，应形如 2026-11-26T10:00。", param_hint="--now"
+        ) from error
     try:
         report = run_sweep(db.session, now=now)
         db.session.commit()

@@ -26,7 +26,8 @@ class Escalation(Base):
         UniqueConstraint("assignment_id", "level", name="uq_escalation_assignment_level"),
         CheckConstraint("level BETWEEN 1 AND 3", name="level_range"),
         CheckConstraint(
-            "(level = 1 AND previous_level IS NULL) OR (previous_level = level - 1)", name="no_skipped_rung"
+            "(level = 1 AND previous_level IS NULL) OR (previous_level IS NOT NULL AND previous_level = level - 1)",
+            name="no_skipped_rung",
         ),
         ForeignKeyConstraint(
             ["assignment_id", "previous_level"],

@@ -108,7 +108,10 @@ class Item(Timestamped, Base):
     created_by = relationship("User", foreign_keys=[created_by_id])
     updated_by = relationship("User", foreign_keys=[updated_by_id])
     assignments = relationship(
-        "Assignment", back_populates="item", cascade="all, delete-orphan", order_by="Assignment.role, Assignment.id"
+        "Assignment",
+        back_populates="item",
+        cascade="all, delete-orphan",
+        order_by="Assignment.role.desc(), Assignment.id",
     )
 
     @property

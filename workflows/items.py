@@ -48,14 +48,13 @@ def sync_assignments(session: Session, item: Item, co_units: Iterable[Unit], *, 
     """One assignment per unit: the lead unit's (牵头) and each co-unit's (协办); follow deadline changes."""
     if item.lead_unit is None and item.lead_unit_id is not None:
         item.lead_unit = session.get(Unit, item.lead_unit_id)
-    wanted: dict[int, AssignmentRole] = {}
+    wanted: dict[int, AssignmentRole] = {item.lead_unit.id: AssignmentRole.LEAD}
     for unit in co_units:
         if unit is None:
             continue
         if unit.id == item.lead_unit.id:
             raise ValueError(f"“{unit.name}”已是牵头单位，不能同时作为协办单位。")
         wanted[unit.id] = AssignmentRole.CO
-    wanted[item.lead_unit.id] = AssignmentRole.LEAD
     units = {u.id: u for u in co_units if u is not None}
     units[item.lead_unit.id] = item.lead_unit
 

@@ -162,7 +162,7 @@ def upgrade():
     sa.Column('notice_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_name', sa.String(length=50), nullable=False),
-    sa.CheckConstraint('(level = 1 AND previous_level IS NULL) OR (previous_level = level - 1)', name=op.f('ck_escalation_no_skipped_rung')),
+    sa.CheckConstraint('(level = 1 AND previous_level IS NULL) OR (previous_level IS NOT NULL AND previous_level = level - 1)', name=op.f('ck_escalation_no_skipped_rung')),
     sa.CheckConstraint('level BETWEEN 1 AND 3', name=op.f('ck_escalation_level_range')),
     sa.ForeignKeyConstraint(['assignment_id', 'previous_level'], ['escalation.assignment_id', 'escalation.level'], name='fk_escalation_previous_rung'),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], name=op.f('fk_escalation_assignment_id_assignment'), ondelete='CASCADE'),

@@ -1,0 +1,65 @@
+"""A small office for workflow tests: three units with liaisons and heads, leaders, and China-time helpers."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from clock import CHINA
+from extensions import db
+from models import Item, OutboxMessage, Unit
+from tests.factories import make_item, make_leader, make_liaison, make_unit
+from workflows.lifecycle import assign_item
+
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0, second: int = 0) -> datetime:
+    """A moment in China time."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=CHINA)
+
+
+@dataclass
+class Office:
+    """Three units (each with a liaison and a head), their leaders in charge, and the bureau leadership."""
+
+    forest: Unit
+    school: Unit
+    finance: Unit
+
+    @property
+    def units(self) -> list[Unit]:
+        return [self.forest, self.school, self.finance]
+
+
+def build_office() -> Office:
+    """Create the office (flushed, not committed)."""
+    chief = make_leader("赵局长", title="局长", email="chief@example.org", receives_escalations=True, sort_order=1)
+    deputy = make_leader("钱副局长", title="副局长", email="deputy@example.org", sort_order=2)
+    forest = make_unit("东方红林场", head_name="孙场长", head_email="head@forest.example.org", leader_in_charge=deputy)
+    school = make_unit(
+        "林业第一中学", head_name="周校长", head_email="head@school.example.org", leader_in_charge=deputy
+    )
+    finance = make_unit(
+        "计财科", kind="department", head_name="吴科长", head_email="head@finance.example.org", leader_in_charge=chief
+    )
+    make_liaison(forest, "王林", email="wang@forest.example.org")
+    make_liaison(school, "李校", email="li@school.example.org")
+    make_liaison(finance, "张财", email="zhang@finance.example.org")
+    return Office(forest, school, finance)
+
+
+def assigned_item(office: Office, *, deadline: date, now: datetime, **fields) -> Item:
+    """An item led by the forest farm with the school and finance as co-units, assigned at `now`."""
+    item = make_item(office.forest, [office.school, office.finance], deadline=deadline, now=now, **fields)
+    assign_item(db.session, item, actor=None, now=now)
+    return item
+
+
+def outbox(**filters) -> list[OutboxMessage]:
+    """Queued messages, oldest first."""
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    for name, value in filters.items():
+        query = query.where(getattr(OutboxMessage, name) == value)
+    return db.session.scalars(query).all()
+
+
+def subjects_to(address: str) -> list[str]:
+    """Subjects of the queued messages to one address, in order."""
+    return [m.subject for m in outbox(recipient_email=address)]
