@@ -10,7 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
 from extensions import db
-from models import Attachment, AssignmentStatus, ExtensionRequest, Feedback
+from models import AssignmentStatus, Attachment, ExtensionRequest, Feedback
 from tests.office import assigned_item, at, build_office
 from workflows.tokens import SALT, LinkError, check_token, link_expires_at, make_token, revoke_links
 
