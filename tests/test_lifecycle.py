@@ -27,8 +27,8 @@ def office(app):
     return build_office()
 
 
-def report(assignment, percent=100, **fields):
-    """A unit's feedback, as from its page."""
+def report(assignment, percent=100, *, now=NOW, **fields):
+    """A unit's feedback, as from its page, sent at `now`."""
     return submit_feedback(
         db.session,
         assignment,
@@ -41,7 +41,7 @@ def report(assignment, percent=100, **fields):
         ),
         [],
         by_name="王林",
-        now=NOW,
+        now=now,
         upload_dir=Path("/tmp/duban-test-uploads"),
     )
 
