@@ -1,13 +1,16 @@
 """A small office for workflow tests: three units with liaisons and heads, leaders, and China-time helpers."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from clock import CHINA
 from extensions import db
 from models import Item, OutboxMessage, Unit
 from tests.factories import make_item, make_leader, make_liaison, make_unit
+from workflows.feedback import FeedbackInput, submit_feedback
 from workflows.lifecycle import assign_item
+from workflows.sweep import run_sweep
 
 
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0, second: int = 0) -> datetime:
@@ -63,3 +66,37 @@ def outbox(**filters) -> list[OutboxMessage]:
 def subjects_to(address: str) -> list[str]:
     """Subjects of the queued messages to one address, in order."""
     return [m.subject for m in outbox(recipient_email=address)]
+
+
+def report(assignment, percent=100, *, now=None, **fields):
+    """A unit's feedback, as from its page, sent at `now` (default 1 December 2026, 09:00)."""
+    now = now or at(2026, 12, 1)
+    return submit_feedback(
+        db.session,
+        assignment,
+        FeedbackInput(
+            progress=fields.pop("progress", "已完成"),
+            percent_complete=percent,
+            contact_name="王林",
+            contact_phone="0457-1234567",
+            **fields,
+        ),
+        [],
+        by_name="王林",
+        now=now,
+        upload_dir=Path("/tmp/duban-test-uploads"),
+    )
+
+
+def sweep(moment):
+    report_ = run_sweep(db.session, now=moment)
+    db.session.commit()
+    return report_
+
+
+def sweep_days(first: date, last: date, hour: int = 9):
+    """Run the sweep once a day (every calendar day, as cron would)."""
+    day = first
+    while day <= last:
+        sweep(at(day.year, day.month, day.day, hour))
+        day += timedelta(days=1)

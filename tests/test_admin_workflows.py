@@ -18,8 +18,7 @@ from models import (
     Role,
 )
 from tests.factories import login, make_item, make_user
-from tests.office import at, build_office, outbox
-from tests.test_lifecycle import report
+from tests.office import at, build_office, outbox, report
 from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
 from workflows.tokens import LinkError, check_token, make_token

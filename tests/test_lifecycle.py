@@ -1,14 +1,13 @@
 """The lifecycle: each step, each refused step (in Chinese), and what each step sends and records."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from extensions import db
 from models import AssignmentStatus, AuditEvent, Escalation, ItemSource, ItemStatus, NoticeKind, ReviewStatus
-from tests.office import assigned_item, at, build_office, outbox
-from workflows.feedback import FeedbackInput, acknowledge, review_feedback, submit_feedback
+from tests.office import assigned_item, at, build_office, outbox, report
+from workflows.feedback import acknowledge, review_feedback
 from workflows.lifecycle import (
     TransitionError,
     assign_item,
@@ -25,25 +24,6 @@ A, S = AssignmentStatus, ItemStatus
 @pytest.fixture
 def office(app):
     return build_office()
-
-
-def report(assignment, percent=100, *, now=NOW, **fields):
-    """A unit's feedback, as from its page, sent at `now`."""
-    return submit_feedback(
-        db.session,
-        assignment,
-        FeedbackInput(
-            progress=fields.pop("progress", "已完成"),
-            percent_complete=percent,
-            contact_name="王林",
-            contact_phone="0457-1234567",
-            **fields,
-        ),
-        [],
-        by_name="王林",
-        now=now,
-        upload_dir=Path("/tmp/duban-test-uploads"),
-    )
 
 
 def test_should_assign_every_unit_with_a_numbered_notice_and_a_personal_link(office):

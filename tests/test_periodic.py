@@ -6,9 +6,7 @@ import pytest
 
 from extensions import db
 from models import Circular, CircularStatus, Escalation, FailureReason, Rhythm
-from tests.office import assigned_item, at, build_office, outbox
-from tests.test_lifecycle import report
-from tests.test_sweep import sweep, sweep_days
+from tests.office import assigned_item, at, build_office, outbox, report, sweep_days
 from workflows.calendar import WorkCalendar
 from workflows.circulars import send_circular
 from workflows.lifecycle import TransitionError

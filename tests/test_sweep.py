@@ -1,15 +1,14 @@
 """The sweep: reminders on their days, the ladder at its rounds, exactly once, after downtime, and concurrently."""
 
 import multiprocessing
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import Escalation, FailureReason, Notice, OutboxMessage, ReminderLog, ReviewStatus
-from tests.office import assigned_item, at, build_office, outbox, subjects_to
-from tests.test_lifecycle import report
+from tests.office import assigned_item, at, build_office, outbox, report, subjects_to, sweep, sweep_days
 from workflows.escalation import stop_escalation
 from workflows.feedback import acknowledge, review_feedback
 from workflows.sweep import run_sweep
@@ -21,20 +20,6 @@ DEADLINE = date(2026, 12, 15)  # Tuesday; R2 = 22 Dec, R3 = 29 Dec (every 5 work
 @pytest.fixture
 def office(app):
     return build_office()
-
-
-def sweep(moment):
-    report_ = run_sweep(db.session, now=moment)
-    db.session.commit()
-    return report_
-
-
-def sweep_days(first: date, last: date, hour: int = 9):
-    """Run the sweep once a day (every calendar day, as cron would)."""
-    day = first
-    while day <= last:
-        sweep(at(day.year, day.month, day.day, hour))
-        day += timedelta(days=1)
 
 
 def counts() -> tuple[int, int, int, int]:
