@@ -37,6 +37,7 @@ def defaults(app: Flask) -> dict:
         "OFFICE_HOURS_END": "18:00",
         "FLASK_ADMIN_FLUID_LAYOUT": True,
         # The office's rules (working days unless said otherwise); see workflows/reminders.py and escalation.py
+        "SCHEDULER_INTERVAL_SECONDS": 300,
         "REMINDER_DAYS_BEFORE": [3],
         "ACK_REMINDER_AFTER_DAYS": 2,
         "OVERDUE_REMINDER_EVERY_DAYS": 2,

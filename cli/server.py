@@ -7,13 +7,16 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from cli.scheduler import start_scheduler
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=5000, show_default=True, type=int, help="端口（PORT= 可覆盖）")
+@click.option("--no-scheduler", is_flag=True, help="不在进程内定时运行督办扫描和发信（已用 cron 时使用）")
 @with_appcontext
-def serve_command(host, port):
-    """Run the web server for a single-machine install (use gunicorn for production)."""
+def serve_command(host, port, no_scheduler):
+    """Run the web server for a single-machine install, with the sweep and mail every few minutes (use gunicorn and cron for production)."""
     app = current_app._get_current_object()
     password_file = Path(app.instance_path) / "admin_password.txt"
     url = f"http://{host}:{port}/"
@@ -25,6 +28,12 @@ def serve_command(host, port):
         click.echo(f"  密码 password: 见 {password_file}（首次初始化时生成，仅本机可读）")
     else:
         click.echo("  密码 password: 初始化时设置的 DUBAN_ADMIN_PASSWORD")
+    if not no_scheduler:
+        interval = int(app.config["SCHEDULER_INTERVAL_SECONDS"])
+        start_scheduler(app, interval)
+        click.echo(
+            f"  督办扫描与发信：每 {interval // 60} 分钟自动运行一次 / sweep and mail every {interval // 60} min"
+        )
     click.echo("  按 Ctrl+C 停止 / press Ctrl+C to stop")
     click.echo("")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

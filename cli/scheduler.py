@@ -1,0 +1,48 @@
+"""The in-process timer of a single-machine install: sweep, then deliver the outbox, every few minutes."""
+
+import logging
+import threading
+
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from clock import utcnow
+from extensions import db
+from workflows.delivery import deliver_outbox
+from workflows.sweep import run_sweep
+
+log = logging.getLogger(__name__)
+
+
+def run_due_work(app: Flask) -> None:
+    """One tick: the sweep (committed on its own), then the outbox; a failure is logged, never raised."""
+    with app.app_context():
+        try:
+            report = run_sweep(db.session, now=utcnow())
+            db.session.commit()
+            log.info(
+                "督办扫描：检查 %s 项，催办 %s 项，升级 %s 次", report.examined, report.reminders, report.escalations
+            )
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.exception("督办扫描失败，将在下次重试")
+        try:
+            deliver_outbox(db.session, now=utcnow())
+        except Exception:  # the timer must survive a broken mail server or database hiccup
+            db.session.rollback()
+            log.exception("发送邮件失败，将在下次重试")
+        finally:
+            db.session.remove()
+
+
+def start_scheduler(app: Flask, interval_seconds: int) -> threading.Event:
+    """Run `run_due_work` now and then every `interval_seconds` in a daemon thread; set the event to stop it."""
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            run_due_work(app)
+            stop.wait(interval_seconds)
+
+    threading.Thread(target=loop, name="duban-scheduler", daemon=True).start()
+    return stop
