@@ -44,6 +44,7 @@ class Assignment(Timestamped, Base):
 
     __tablename__ = "assignment"
     __audit__ = True
+    __audit_exclude__ = ("next_action_on", "checks_done", "token_version")  # bookkeeping of the sweep and links
     __table_args__ = (
         UniqueConstraint("item_id", "unit_id", name="uq_assignment_item_unit"),
         CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_level_range"),

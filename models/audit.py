@@ -16,6 +16,12 @@ ENTITY_LABELS = {
     "liaison": "联络员",
     "bureau_leader": "局领导",
     "user": "用户",
+    "notice": "通知文书",
+    "escalation": "逐级督办",
+    "extension_request": "延期申请",
+    "calendar_day": "节假日调整",
+    "circular": "月通报",
+    "quarter_target": "季度目标",
 }
 
 

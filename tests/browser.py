@@ -18,6 +18,7 @@ LAUNCH_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # the office's browsers speak Chinese: native widgets (file, date) too
 ]
 
 

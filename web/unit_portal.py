@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from clock import china_date, utcnow
 from extensions import db
+from models.assignment import AssignmentStatus
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
 from models.notice import Notice
@@ -162,6 +163,7 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
             deadline_changes=changes,
             open=assignment.status in WORKING,
             pending_extension=any(e.status == ExtensionStatus.PENDING for e in extensions),
+            awaiting_review=assignment.status == AssignmentStatus.SUBMITTED,
             today=china_date(utcnow()),
         ),
         status,
