@@ -1,6 +1,7 @@
 """The role matrix: every role against every screen and operation, and a liaison confined to their unit."""
 
-from datetime import UTC, datetime
+import itertools
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -9,15 +10,25 @@ from models import (
     Assignment,
     AuditEvent,
     BureauLeader,
+    CalendarDay,
+    Circular,
+    Escalation,
+    ExtensionRequest,
+    FailureReason,
     Feedback,
     Instruction,
     Item,
     Liaison,
+    Notice,
+    OutboxMessage,
     Role,
     Unit,
     User,
 )
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+from workflows.escalation import fail_check
+from workflows.feedback import request_extension
+from workflows.lifecycle import assign_item
 
 L, D, C, E, X, DEL = "list", "details", "create", "edit", "export", "delete"
 ALL = {L, D, C, E, X, DEL}
@@ -34,6 +45,12 @@ EXPECTED = {
     "leader": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},
     "user": {"admin": {L, D, C, E, DEL}, "supervisor": set(), "leader": set(), "liaison": set()},
     "audit": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
+    "notice": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
+    "escalation": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
+    "extension": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
+    "circular": {"admin": READS | {E, DEL}, "supervisor": READS | {E}, "leader": READS, "liaison": set()},
+    "calendar": {"admin": ALL, "supervisor": READS, "leader": set(), "liaison": set()},
+    "outbox": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
 }
 MODELS = {
     "item": Item,
@@ -45,8 +62,15 @@ MODELS = {
     "leader": BureauLeader,
     "user": User,
     "audit": AuditEvent,
+    "notice": Notice,
+    "escalation": Escalation,
+    "extension": ExtensionRequest,
+    "circular": Circular,
+    "calendar": CalendarDay,
+    "outbox": OutboxMessage,
 }
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+SERIAL = itertools.count()
 
 
 def build_office():
@@ -90,6 +114,32 @@ def record_of(endpoint: str, own: Unit) -> int:
         ).id
     if endpoint == "audit":
         return db.session.scalar(db.select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+    if endpoint in ("notice", "escalation"):
+        item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
+        assign_item(db.session, item, actor=None, now=NOW)
+        escalation = fail_check(
+            db.session, item.assignments[0], FailureReason.NO_FEEDBACK, date(2026, 12, 15), actor=None, now=NOW
+        )
+        return escalation.notice_id if endpoint == "notice" else escalation.id
+    if endpoint == "extension":
+        item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
+        assign_item(db.session, item, actor=None, now=NOW)
+        return request_extension(db.session, item.assignments[0], date(2026, 12, 31), "理由", by_name="王", now=NOW).id
+    if endpoint == "circular":
+        circular = Circular(period=f"{2000 + next(SERIAL)}-01", title="通报", body="正文", status="draft")
+        db.session.add(circular)
+        db.session.flush()
+        return circular.id
+    if endpoint == "calendar":
+        day = CalendarDay(day=date(2026, 1, 1) + timedelta(days=next(SERIAL)), is_workday=False, note="测试")
+        db.session.add(day)
+        db.session.flush()
+        return day.id
+    if endpoint == "outbox":
+        make_liaison(own, email=f"liaison{next(SERIAL)}@example.org")
+        item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
+        assign_item(db.session, item, actor=None, now=NOW)
+        return db.session.scalar(db.select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))
     raise AssertionError(endpoint)
 
 
