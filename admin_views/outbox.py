@@ -1,0 +1,158 @@
+"""The outbox screen (发件箱): every e-mail and how its delivery went, with a resend action; nothing is edited."""
+
+from flask import abort, flash
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
+from clock import utcnow
+from extensions import db
+from models.notice import NoticeKind
+from models.outbox import OutboxMessage, OutboxStatus
+from models.user import Role
+from workflows.delivery import requeue_messages
+
+RESEND_ROLES = (Role.ADMIN, Role.SUPERVISOR)
+STATUS_BADGES = {
+    OutboxStatus.QUEUED: "badge-info",
+    OutboxStatus.SENDING: "badge-warning",
+    OutboxStatus.SENT: "badge-success",
+    OutboxStatus.FAILED: "badge-danger",
+}
+
+
+def kind_options() -> list[tuple[str, str]]:
+    """The kinds of mail in the outbox, labelled in Chinese where the kind is a notice's."""
+    kinds = db.session.scalars(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind))
+    return [(kind, NoticeKind.label_of(kind)) for kind in kinds]
+
+
+def _status_badge(view, context, model, name):
+    return Markup(f'<span class="badge {STATUS_BADGES[model.status]}">{escape(model.status.label)}</span>')
+
+
+def _recipient(view, context, model, name):
+    if model.recipient_name:
+        return f"{model.recipient_name} <{model.recipient_email}>"
+    return model.recipient_email
+
+
+def _shortened(limit: int):
+    def formatter(view, context, model, name):
+        text = getattr(model, name) or ""
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    return formatter
+
+
+def _text_body(view, context, model, name):
+    return Markup('<pre class="mb-0" style="white-space: pre-wrap">{}</pre>').format(model.body_text or "")
+
+
+def _html_body(view, context, model, name):
+    if not model.body_html:
+        return "（无）"
+    # An empty `sandbox` runs no script and gives the mail its own origin: it cannot touch this page or session.
+    return Markup(
+        '<iframe sandbox referrerpolicy="no-referrer" title="HTML 正文" srcdoc="{}" '
+        'style="width: 100%; height: 28rem; border: 1px solid #dee2e6"></iframe>'
+    ).format(model.body_html)
+
+
+def _kind(view, context, model, name):
+    return NoticeKind.label_of(model.kind)
+
+
+class OutboxView(SecureModelView):
+    """发件箱."""
+
+    endpoint_name = "outbox"
+    column_list = ["created_at", "recipient_name", "subject", "kind", "status", "attempts", "last_error", "sent_at"]
+    column_details_list = [
+        "created_at",
+        "kind",
+        "recipient_name",
+        "recipient_email",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+        "message_id",
+        "body_text",
+        "body_html",
+    ]
+    column_export_list = [
+        "created_at",
+        "recipient_name",
+        "recipient_email",
+        "subject",
+        "kind",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "message_id",
+    ]
+    column_labels = {"body_text": "正文（文本）", "body_html": "正文（HTML）"}
+    column_default_sort = ("created_at", True)
+    column_sortable_list = ["created_at", "status", "attempts", "sent_at"]
+    column_searchable_list = ["recipient_email", "recipient_name", "subject"]
+    search_hint = "收件人邮箱、姓名或主题"
+    column_filters = [
+        *enum_filters(OutboxMessage.status, OutboxStatus),
+        FilterEqual(OutboxMessage.kind, "类别", options=QueryOptions(kind_options)),
+        ChinaDateBetweenFilter(OutboxMessage.created_at, "创建时间"),
+    ]
+    column_formatters = {
+        "recipient_name": _recipient,
+        "status": _status_badge,
+        "kind": _kind,
+        "last_error": _shortened(60),
+        "subject": _shortened(60),
+    }
+    column_formatters_detail = {
+        "status": lambda v, c, m, n: m.status.label,
+        "kind": _kind,
+        "body_text": _text_body,
+        "body_html": _html_body,
+    }
+    column_formatters_export = {"kind": _kind}
+    column_auto_select_related = False
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "resend":
+            return self._may_resend()
+        return super().is_action_allowed(name)
+
+    def _may_resend(self) -> bool:
+        return bool(current_user.is_authenticated and current_user.is_active and current_user.role in RESEND_ROLES)
+
+    @action(
+        "resend",
+        "重新发送",
+        "确定重新发送所选邮件吗？发送失败的邮件将重新排队并从头计算尝试次数；"
+        "已发送的邮件将作为一封新邮件（新的邮件标识 Message-ID）再发一次，收件人会再收到一封。"
+        "待发送和发送中的邮件不受影响。",
+    )
+    def action_resend(self, ids):
+        if not self._may_resend():
+            abort(403)
+        wanted = [int(i) for i in ids if str(i).isdigit()]  # a forged row id must not become a 500 page
+        result = requeue_messages(db.session, wanted, now=utcnow())
+        db.session.commit()
+        parts = []
+        if result.requeued:
+            parts.append(f"{result.requeued} 封发送失败的邮件已重新排队")
+        if result.copied:
+            parts.append(f"{result.copied} 封已发送的邮件已作为新邮件排队")
+        if result.skipped:
+            parts.append(f"{result.skipped} 封仍在发送队列中或已不存在，未作处理")
+        message = "；".join(parts) or "没有可重新发送的邮件"
+        if result.requeued or result.copied:
+            message += "，将在办公时间内发出"
+        flash(message + "。", "success" if result.requeued or result.copied else "warning")
