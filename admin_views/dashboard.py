@@ -7,7 +7,7 @@ from flask_login import current_user
 from clock import china_date, utcnow
 from extensions import db
 from models.user import Role
-from workflows.dashboard import dashboard_figures
+from workflows.dashboard import dashboard_figures, office_alerts
 
 
 class DashboardView(AdminIndexView):
@@ -22,5 +22,9 @@ class DashboardView(AdminIndexView):
     @expose("/")
     def index(self):
         unit_id = current_user.unit_id if current_user.role == Role.LIAISON else None
-        figures = dashboard_figures(db.session, today=china_date(utcnow()), unit_id=unit_id)
-        return self.render("admin/dashboard.html", figures=figures, unit=current_user.unit if unit_id else None)
+        today = china_date(utcnow())
+        figures = dashboard_figures(db.session, today=today, unit_id=unit_id)
+        alerts = office_alerts(db.session, today=today) if current_user.role in (Role.ADMIN, Role.SUPERVISOR) else None
+        return self.render(
+            "admin/dashboard.html", figures=figures, alerts=alerts, unit=current_user.unit if unit_id else None
+        )

@@ -202,3 +202,29 @@ def test_should_edit_and_send_the_monthly_circular(client, office):
         f"/admin/circular/edit/?id={circular.id}", data={"title": "改", "body": "改"}, follow_redirects=True
     )
     assert "月通报已发送，不能再修改" in edit.get_data(as_text=True)
+
+
+def test_should_show_the_office_what_needs_attention_on_the_dashboard(client, office):
+    from tests.office import sweep
+
+    item = assigned(office)
+    report(item.assignments[0])
+    request_extension(db.session, item.assignments[1], date(2026, 12, 31), "设备未到货", by_name="李校", now=NOW)
+    db.session.commit()
+    sweep(at(2026, 12, 2))
+    login(client, "sup")
+    page = client.get("/admin/").get_data(as_text=True)
+    for text in (
+        "待审核反馈",
+        "待审批延期",
+        "发送失败邮件",
+        "最近一次督办扫描",
+        "2026-12-02 09:00",
+        "2027年的法定节假日和调休安排尚未录入",
+    ):
+        assert text in page, text
+    client.post("/logout")
+    login(client, "wang")
+    assert "待审核反馈" not in client.get("/admin/").get_data(
+        as_text=True
+    )  # liaisons see their own unit's figures only

@@ -1,12 +1,17 @@
 """Figures for the home page: items by status and source, this week's deadlines, overdue assignments."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment
+from models.extension import ExtensionRequest, ExtensionStatus
+from models.feedback import Feedback, ReviewStatus
 from models.item import Item, ItemSource, ItemStatus
+from models.outbox import OutboxMessage, OutboxStatus
+from models.periodic import Circular, CircularStatus, SweepRun
+from workflows.calendar import WorkCalendar, calendar_warnings
 
 LIST_LIMIT = 20
 
@@ -53,3 +58,26 @@ def dashboard_figures(session: Session, *, today: date, unit_id: int | None = No
         "overdue_total": overdue_total,
         "today": today,
     }
+
+
+def office_alerts(session: Session, *, today: date) -> dict:
+    """What needs the office's attention: reviews, extension requests, mail, drafts, the calendar, the sweep."""
+
+    def count(model, *conditions):
+        return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+
+    row = session.execute(
+        select(
+            count(Feedback, Feedback.review_status == ReviewStatus.PENDING).label("reviews"),
+            count(ExtensionRequest, ExtensionRequest.status == ExtensionStatus.PENDING).label("extensions"),
+            count(OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED).label("failed_mail"),
+            count(OutboxMessage, OutboxMessage.status == OutboxStatus.QUEUED).label("queued_mail"),
+            count(Circular, Circular.status == CircularStatus.DRAFT).label("draft_circulars"),
+            select(func.max(SweepRun.started_at)).scalar_subquery().label("last_sweep"),
+        )
+    ).one()
+    alerts = dict(row._mapping)
+    if alerts["last_sweep"] is not None and alerts["last_sweep"].tzinfo is None:
+        alerts["last_sweep"] = alerts["last_sweep"].replace(tzinfo=UTC)  # SQLite returns the raw UTC text
+    alerts["calendar"] = calendar_warnings(WorkCalendar.load(session), today)
+    return alerts
