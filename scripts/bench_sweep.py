@@ -1,0 +1,110 @@
+"""Benchmark: the sweep over 1,000 and over 100,000 items with the same 100 assignments due, in one run.
+
+    .venv/bin/python scripts/bench_sweep.py [--items 100000] [--due 100] [--repeat 5] [--database-url URL]
+
+The sweep's cost must follow what is due, not the size of the table: target ≤ 2× between the two sizes.
+Each measured sweep is rolled back, so every repetition does the same work (reminders or rungs for the due ones).
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from app import create_app  # noqa: E402
+from clock import CHINA  # noqa: E402
+from extensions import db  # noqa: E402
+from models import Assignment, Item, ItemSource, Liaison, Unit, UnitKind  # noqa: E402
+from workflows.sweep import run_sweep  # noqa: E402
+
+NOW = datetime(2026, 12, 16, 9, 0, tzinfo=CHINA)  # a Wednesday
+TODAY = date(2026, 12, 16)
+
+
+def add_items(count: int, start: int, units: list[int], *, due: int = 0) -> None:
+    """Bulk-insert items with one assignment each; the first `due` are open and due today, the rest are not."""
+    rng = random.Random(start)
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    for chunk in range(0, count, 5000):
+        items, assignments = [], []
+        for n in range(start + chunk, start + min(count, chunk + 5000)):
+            is_due = n - start < due
+            deadline = date(2026, 12, 15) if is_due else date(2026, 1, 1) + timedelta(days=rng.randrange(0, 700))
+            items.append(
+                {
+                    "id": n + 1, "number": f"督〔2026〕{n + 1}号", "year": 2026, "seq": n + 1, "title": f"基准事项{n + 1}",
+                    "source": rng.choice(list(ItemSource)).value, "lead_unit_id": units[n % len(units)], "deadline": deadline,
+                    "rhythm": "one_off", "status": "in_progress" if is_due else rng.choice(["closed", "in_progress", "assigned"]),
+                    "created_at": created, "updated_at": created,
+                }
+            )
+            assignments.append(
+                {
+                    "item_id": n + 1, "unit_id": units[n % len(units)], "role": "lead", "deadline": deadline,
+                    "status": "in_progress" if is_due else rng.choice(["accepted", "in_progress", "assigned"]),
+                    "escalation_level": 0, "checks_done": 0, "token_version": 1,
+                    "assigned_at": created, "acknowledged_at": created, "created_at": created, "updated_at": created,
+                    # not due: their next look is some day next year (or never, once accepted)
+                    "next_action_on": TODAY if is_due else date(2027, 1, 1) + timedelta(days=rng.randrange(0, 300)),
+                }
+            )
+        db.session.execute(sa.insert(Item), items)
+        db.session.execute(sa.insert(Assignment), assignments)
+        db.session.commit()
+
+
+def measure(repeat: int) -> tuple[float, int]:
+    """Median seconds of a sweep (rolled back each time) and how many assignments it examined."""
+    times, examined = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        report = run_sweep(db.session, now=NOW)
+        times.append(time.perf_counter() - started)
+        examined = report.examined
+        db.session.rollback()
+    return statistics.median(times), examined
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--due", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="duban-bench-")
+    url = args.database_url or f"sqlite:///{workdir}/bench.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir})
+    with app.app_context():
+        upgrade()
+        units = []
+        for i in range(54):
+            unit = Unit(code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED, head_email=f"head{i}@example.org")
+            db.session.add(unit)
+            db.session.add(Liaison(unit=unit, name=f"联络员{i}", email=f"l{i}@example.org", is_primary=True, active=True))
+            units.append(unit)
+        db.session.commit()
+        unit_ids = [u.id for u in units]
+        add_items(args.small, 0, unit_ids, due=args.due)
+        small, examined_small = measure(args.repeat)
+        print(f"{args.small:>9,} items: sweep median {small * 1000:7.1f} ms, {examined_small} assignments examined", flush=True)
+        started = time.perf_counter()
+        add_items(args.items - args.small, args.small, unit_ids)
+        print(f"   (added {args.items - args.small:,} items in {time.perf_counter() - started:.1f} s)", flush=True)
+        large, examined_large = measure(args.repeat)
+        print(f"{args.items:>9,} items: sweep median {large * 1000:7.1f} ms, {examined_large} assignments examined")
+        print(f"ratio: {large / small:.2f}x (target ≤ 2x)")
+
+
+if __name__ == "__main__":
+    main()
