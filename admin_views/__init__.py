@@ -18,6 +18,7 @@ from admin_views.items import ItemView
 from admin_views.notices import CircularView, EscalationView, NoticeView
 from admin_views.organisation import LeaderView, LiaisonView, UnitView
 from admin_views.outbox import OutboxView
+from admin_views.quarter_targets import QuarterTargetView
 from models import (
     Assignment,
     AuditEvent,
@@ -32,6 +33,7 @@ from models import (
     Liaison,
     Notice,
     OutboxMessage,
+    QuarterTarget,
     Unit,
     User,
 )
@@ -56,6 +58,7 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(NoticeView(Notice, name="通知文书", category="督查督办"))
     admin.add_view(EscalationView(Escalation, name="逐级督办记录", category="督查督办"))
     admin.add_view(CircularView(Circular, name="月通报", category="督查督办"))
+    admin.add_view(QuarterTargetView(QuarterTarget, name="季度目标", category="督查督办"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))

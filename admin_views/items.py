@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import validators
 
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
+from admin_views.fields import DeadlineField
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.workflow_pages import WORKFLOW, AnswerForm, ConfirmForm, ReasonForm, WorkflowPagesMixin
 from clock import china_date, utcnow
@@ -137,6 +138,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         OverdueFilter(Item.deadline, "是否逾期", options=[("1", "是"), ("0", "否")]),
         *enum_filters(Item.rhythm, Rhythm),
     ]
+    form_overrides = {"deadline": DeadlineField}
     form_columns = [
         "number",
         "title",
@@ -150,6 +152,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         "co_units",
         "responsible_person",
         "deadline",
+        "check_interval_days",
     ]
     form_ajax_refs = {
         "lead_unit": unit_loader("lead_unit"),
@@ -170,14 +173,28 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
                 validators.Length(max=200, message="事项名称不能超过 200 个字。"),
             ]
         },
-        "deadline": {"validators": [validators.InputRequired("请填写完成时限（日期）。")]},
+        "deadline": {
+            "label": "完成时限",
+            "description": "填写日期（如 2026-12-15），或工作日数（如“5个工作日”，自今天起算，节假日顺延）。",
+            "validators": [
+                validators.InputRequired("请填写完成时限：日期（如 2026-12-15）或工作日数（如 5个工作日）。")
+            ],
+        },
+        "check_interval_days": {
+            "description": "逐级督查的间隔，留空按系统默认（5 个工作日）。",
+            "validators": [validators.Optional(), validators.NumberRange(1, 60, "督查间隔应为 1 到 60 个工作日。")],
+        },
         "lead_unit": {"validators": [validators.InputRequired("请选择牵头单位。")]},
         "source": {"validators": [validators.InputRequired("请选择来源。")]},
         "responsible_person": {
             "validators": [validators.Optional(), validators.Length(max=50, message="责任人不能超过 50 个字。")]
         },
     }
-    form_widget_args = {"content": {"rows": 6}, "instruction": {"rows": 3}}
+    form_widget_args = {
+        "content": {"rows": 6},
+        "instruction": {"rows": 3},
+        "deadline": {"placeholder": "2026-12-15 或 5个工作日"},
+    }
     column_select_related_list = [Item.lead_unit, Item.responsible_leader]
 
     def scaffold_form(self):

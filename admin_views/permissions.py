@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
         LEADER: frozenset({READ, CREATE, EXPORT}),
         LIAISON: NOTHING,
     },
+    "quarter_target": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: READ_ONLY},
     "notice": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: READ_ONLY},
     "escalation": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: READ_ONLY},
     "circular": {

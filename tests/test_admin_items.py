@@ -223,8 +223,27 @@ def test_should_let_a_leader_add_an_instruction_shown_on_the_item_but_not_edit_t
     form_page = client.get(f"/admin/instruction/new/?item_id={item.id}").get_data(as_text=True)
     # the item and the leader come pre-filled (type-ahead fields carry their choice as JSON)
     assert json.dumps("供暖保障")[1:-1] in form_page and json.dumps("王局长")[1:-1] in form_page
-    response = client.post("/admin/instruction/new/", data={"item": item.id, "text": "务必在月底前完成，确保职工温暖过冬。"})
+    response = client.post(
+        "/admin/instruction/new/", data={"item": item.id, "text": "务必在月底前完成，确保职工温暖过冬。"}
+    )
     assert response.status_code == 302 and f"/admin/item/details/?id={item.id}" in response.location
     details = client.get(f"/admin/item/details/?id={item.id}").get_data(as_text=True)
     assert "务必在月底前完成，确保职工温暖过冬。" in details and "王局长" in details
     assert client.get(f"/admin/item/edit/?id={item.id}").status_code == 403
+
+
+def test_should_take_a_deadline_typed_as_working_days(client, office):
+    from clock import china_date, utcnow
+    from workflows.calendar import WorkCalendar
+
+    login(client, "sup")
+    assert client.post("/admin/item/new/", data=item_form(office, deadline="5个工作日")).status_code == 302
+    expected = WorkCalendar().add_working_days(china_date(utcnow()), 5)
+    item = db.session.scalar(db.select(Item))
+    assert item.deadline == expected and {a.deadline for a in item.assignments} == {expected}
+
+
+def test_should_keep_an_unreadable_deadline_as_typed_with_a_chinese_message(client, office):
+    login(client, "sup")
+    page = client.post("/admin/item/new/", data=item_form(office, deadline="下周五前")).get_data(as_text=True)
+    assert "无法识别的完成时限" in page and 'value="下周五前"' in page

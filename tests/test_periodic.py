@@ -106,3 +106,27 @@ def test_should_fail_a_check_of_the_ladder_when_a_quarterly_report_is_missing(of
         {m.created_at.astimezone(at(2026, 1, 1).tzinfo).date() for m in outbox(kind="period_reminder")}
     )
     assert reminder_days == [date(2026, 9, 28)]  # 3 working days before 8 October (1–7 October are the holiday)
+
+
+def test_should_set_quarterly_targets_and_show_them_on_the_units_page(client, office):
+    from models import Role
+    from tests.factories import login, make_user
+    from workflows.tokens import make_token
+
+    item = assigned_item(office, deadline=date(2027, 12, 31), now=at(2026, 12, 1), rhythm=Rhythm.QUARTERLY)
+    share = item.assignments[0]
+    make_user("sup", Role.SUPERVISOR)
+    db.session.commit()
+    login(client, "sup")
+    bad = client.post(
+        "/admin/quarter_target/new/", data={"assignment": share.id, "period": "一季度", "target": "完成选址"}
+    )
+    assert "季度应写作 2027Q1 这样的格式" in bad.get_data(as_text=True) and "完成选址" in bad.get_data(as_text=True)
+    assert (
+        client.post(
+            "/admin/quarter_target/new/", data={"assignment": share.id, "period": "2027q1", "target": "完成选址"}
+        ).status_code
+        == 302
+    )
+    page = client.get(f"/unit/{make_token(share)}").get_data(as_text=True)
+    assert "季度目标" in page and "2027Q1" in page and "完成选址" in page

@@ -21,6 +21,7 @@ from models import (
     Liaison,
     Notice,
     OutboxMessage,
+    QuarterTarget,
     Role,
     Unit,
     User,
@@ -51,6 +52,7 @@ EXPECTED = {
     "circular": {"admin": READS | {E, DEL}, "supervisor": READS | {E}, "leader": READS, "liaison": set()},
     "calendar": {"admin": ALL, "supervisor": READS, "leader": set(), "liaison": set()},
     "outbox": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
+    "quarter_target": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": READS},
 }
 MODELS = {
     "item": Item,
@@ -68,6 +70,7 @@ MODELS = {
     "circular": Circular,
     "calendar": CalendarDay,
     "outbox": OutboxMessage,
+    "quarter_target": QuarterTarget,
 }
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 SERIAL = itertools.count()
@@ -135,6 +138,13 @@ def record_of(endpoint: str, own: Unit) -> int:
         db.session.add(day)
         db.session.flush()
         return day.id
+    if endpoint == "quarter_target":
+        target = QuarterTarget(
+            assignment=make_item(own).assignments[0], period=f"20{next(SERIAL) % 90 + 10}Q1", target="完成一半"
+        )
+        db.session.add(target)
+        db.session.flush()
+        return target.id
     if endpoint == "outbox":
         make_liaison(own, email=f"liaison{next(SERIAL)}@example.org")
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)

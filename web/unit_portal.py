@@ -14,6 +14,7 @@ from models.assignment import AssignmentStatus
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
 from models.notice import Notice
+from models.periodic import QuarterTarget
 from workflows.audit import act_as
 from workflows.calendar import WorkCalendar
 from workflows.feedback import (
@@ -146,6 +147,9 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
     extensions = db.session.scalars(
         select(ExtensionRequest).where(ExtensionRequest.assignment_id == assignment.id).order_by(ExtensionRequest.id)
     ).all()
+    targets = db.session.scalars(
+        select(QuarterTarget).where(QuarterTarget.assignment_id == assignment.id).order_by(QuarterTarget.period)
+    ).all()
     changes = db.session.scalars(
         select(DeadlineChange).where(DeadlineChange.assignment_id == assignment.id).order_by(DeadlineChange.id)
     ).all()
@@ -161,6 +165,7 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
             notices=notices,
             extensions=extensions,
             deadline_changes=changes,
+            targets=targets,
             open=assignment.status in WORKING,
             pending_extension=any(e.status == ExtensionStatus.PENDING for e in extensions),
             awaiting_review=assignment.status == AssignmentStatus.SUBMITTED,
