@@ -23,6 +23,7 @@ from models.notice import LADDER_KINDS, NUMBER_PREFIXES, Notice, NoticeKind
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus, QuarterTarget, SweepLock, SweepRun
 from models.reminder import ReminderKind, ReminderLog
+from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.unit import Unit, UnitKind
 from models.user import Role, User
 
@@ -42,6 +43,9 @@ __all__ = [
     "CalendarDay",
     "Circular",
     "CircularStatus",
+    "Confirmation",
+    "ConfirmationAnswer",
+    "CorrectionStatus",
     "DeadlineChange",
     "Employment",
     "Escalation",
@@ -66,9 +70,11 @@ __all__ = [
     "Rhythm",
     "Role",
     "Satisfaction",
+    "StandIn",
     "SequenceCounter",
     "SweepLock",
     "SweepRun",
+    "Tenure",
     "Unit",
     "UnitKind",
     "User",

@@ -22,6 +22,9 @@ ENTITY_LABELS = {
     "calendar_day": "节假日调整",
     "circular": "月通报",
     "quarter_target": "季度目标",
+    "tenure": "任职记录",
+    "stand_in": "代理",
+    "confirmation": "信息核对",
 }
 
 

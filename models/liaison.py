@@ -1,11 +1,11 @@
 """The liaison network roster (督查网络): the people in each unit who receive notices and answer them."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabeledEnum, Timestamped, enum_column, label
+from models.base import Base, LabeledEnum, Timestamped, UTCDateTime, enum_column, label
 from models.unit import Unit
 
 
@@ -45,6 +45,7 @@ class Liaison(Timestamped, Base):
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False, info=label("主要联络人"))
     since: Mapped[date | None] = mapped_column(Date, info=label("任职日期"))
     note: Mapped[str | None] = mapped_column(Text, info=label("备注"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("最近确认"))
 
     unit: Mapped[Unit] = relationship(info=label("所在单位"))
 

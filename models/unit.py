@@ -32,6 +32,7 @@ class Unit(Timestamped, Base):
     office_email: Mapped[str | None] = mapped_column(String(120), info=label("单位邮箱"))
     phone: Mapped[str | None] = mapped_column(String(30), info=label("办公电话"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=label("启用"))
+    aliases: Mapped[str | None] = mapped_column(String(300), info=label("别名（用“、”分隔）"))
 
     leader_in_charge: Mapped[BureauLeader | None] = relationship(info=label("分管领导"))
 
