@@ -19,12 +19,14 @@ from admin_views.notices import CircularView, EscalationView, NoticeView
 from admin_views.organisation import LeaderView, LiaisonView, UnitView
 from admin_views.outbox import OutboxView
 from admin_views.quarter_targets import QuarterTargetView
+from admin_views.roster import ConfirmationView, DirectoryHealthView, StandInView
 from models import (
     Assignment,
     AuditEvent,
     BureauLeader,
     CalendarDay,
     Circular,
+    Confirmation,
     Escalation,
     ExtensionRequest,
     Feedback,
@@ -34,6 +36,7 @@ from models import (
     Notice,
     OutboxMessage,
     QuarterTarget,
+    StandIn,
     Unit,
     User,
 )
@@ -62,6 +65,9 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))
+    admin.add_view(StandInView(StandIn, name="代理", category="督查网络"))
+    admin.add_view(ConfirmationView(Confirmation, name="名录核对", category="督查网络"))
+    admin.add_view(DirectoryHealthView(name="名录体检", category="督查网络"))
     admin.add_view(UserView(User, name="用户管理", category="系统"))
     admin.add_view(CalendarDayView(CalendarDay, name="节假日调整", category="系统"))
     admin.add_view(AuditView(AuditEvent, name="操作留痕", category="系统"))

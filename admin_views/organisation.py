@@ -1,5 +1,6 @@
 """The organisation screens: units (承办单位), the liaison roster (督查网络) and bureau leaders (局领导)."""
 
+from flask import request
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from sqlalchemy import func, select
 from wtforms import validators
@@ -10,8 +11,10 @@ from admin_views.lookups import leader_loader, unit_loader
 from clock import china_date, utcnow
 from extensions import db
 from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment
+from models.audit import AuditEvent
 from models.item import Item
 from models.liaison import Employment, Liaison
+from models.roster import Confirmation, StandIn, Tenure
 from models.unit import Unit, UnitKind
 from workflows.roster import save_liaison
 
@@ -187,8 +190,35 @@ class LiaisonView(SecureModelView):
     }
     column_select_related_list = [Liaison.unit]
 
+    details_template = "admin/liaison_details.html"
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        unit_id = request.args.get("unit_id", type=int)
+        if request.method == "GET" and unit_id:
+            form.unit.data = db.session.get(Unit, unit_id)
+        return form
+
     def on_model_change(self, form, model, is_created):
         save_liaison(db.session, model, now=utcnow())
+
+    def liaison_extras(self, liaison):
+        """The entry's history: tenures, stand-ins, confirmations and every change."""
+
+        def rows(model, *conditions, order):
+            return db.session.scalars(select(model).where(*conditions).order_by(*order)).all()
+
+        return {
+            "tenures": rows(Tenure, Tenure.liaison_id == liaison.id, order=[Tenure.start]),
+            "stand_ins": rows(StandIn, StandIn.liaison_id == liaison.id, order=[StandIn.start]),
+            "confirmations": rows(Confirmation, Confirmation.liaison_id == liaison.id, order=[Confirmation.sent_at]),
+            "changes": rows(
+                AuditEvent,
+                AuditEvent.entity == "liaison",
+                AuditEvent.entity_id == liaison.id,
+                order=[AuditEvent.at.desc(), AuditEvent.id.desc()],
+            ),
+        }
 
 
 class LeaderView(SecureModelView):

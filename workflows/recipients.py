@@ -7,24 +7,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.leader import BureauLeader
-from models.liaison import Liaison
 from models.unit import Unit
 from workflows.mail import Recipient
+from workflows.roster import contacts_on, stand_ins_on
 
 
 def unit_contacts(session: Session, unit: Unit, *, on: date) -> list[Recipient]:
-    """The unit's liaisons who receive notices on `on`: the active primary one, else every active one, else the
-    unit's office mailbox."""
-    liaisons = session.scalars(
-        select(Liaison)
-        .where(Liaison.unit_id == unit.id, Liaison.active.is_(True), Liaison.email.is_not(None))
-        .order_by(Liaison.is_primary.desc(), Liaison.id)
-    ).all()
+    """Who receives the unit's notices on `on`: its primary liaison of that day (or else every liaison of that
+    day), a stand-in instead of anyone away (代理), and the unit's office mailbox when it has no liaison."""
+    liaisons = [liaison for liaison in contacts_on(session, unit.id, on) if liaison.email]
     primary = [liaison for liaison in liaisons if liaison.is_primary]
     chosen = primary or liaisons
-    if chosen:
-        return [Recipient(liaison.email, liaison.name) for liaison in chosen]
-    return [Recipient(unit.office_email, "")] if unit.office_email else []
+    if not chosen:
+        return [Recipient(unit.office_email, "")] if unit.office_email else []
+    standing_in = stand_ins_on(session, [liaison.id for liaison in chosen], on)
+    recipients = []
+    for liaison in chosen:
+        stand_in = standing_in.get(liaison.id)
+        if stand_in is not None:
+            recipients.append(Recipient(stand_in.email, stand_in.name))
+        else:
+            recipients.append(Recipient(liaison.email, liaison.name))
+    return recipients
 
 
 def unit_head(unit: Unit) -> list[Recipient]:

@@ -1,4 +1,5 @@
-"""The sweep: everything that is due — reminders, check rounds and escalations, periodic cycles — exactly once.
+"""The sweep: everything that is due — reminders, check rounds and escalations, periodic cycles, roster
+confirmations — exactly once.
 
 It locks first (two sweeps at once take turns), looks only at assignments whose next_action_on has come (so its
 cost follows what is due, not the size of the table), acts, writes each assignment's next date, and records a
@@ -26,6 +27,7 @@ from models.reminder import ReminderLog
 from workflows.audit import act_as
 from workflows.calendar import WorkCalendar, calendar_warnings
 from workflows.circulars import circular_due, draft_monthly_circular
+from workflows.confirmation import due_campaign, remind_non_responders, send_confirmations
 from workflows.escalation import ladder_active, round_date, run_due_round
 from workflows.lifecycle import WORKING
 from workflows.periodic import done_period_events, handle_period_events
@@ -46,6 +48,8 @@ class SweepReport:
     escalations: int = 0
     period_events: int = 0
     circulars: int = 0
+    confirmations: int = 0
+    confirmation_reminders: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -133,6 +137,10 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
     month = circular_due(calendar, today)
     if month and draft_monthly_circular(session, *month, calendar, now=now):
         report.circulars += 1
+    campaign = due_campaign(session, today)
+    if campaign:
+        report.confirmations = send_confirmations(session, campaign, now=now)
+    report.confirmation_reminders = remind_non_responders(session, now=now)
     report.warnings = calendar_warnings(calendar, today)
     report.seconds = round(time.perf_counter() - started, 3)
     session.add(
