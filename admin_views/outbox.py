@@ -10,8 +10,7 @@ from sqlalchemy import select
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
 from clock import utcnow
 from extensions import db
-from models.notice import NoticeKind
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import OutboxMessage, OutboxStatus, mail_kind_label
 from models.user import Role
 from workflows.delivery import requeue_messages
 
@@ -25,9 +24,9 @@ STATUS_BADGES = {
 
 
 def kind_options() -> list[tuple[str, str]]:
-    """The kinds of mail in the outbox, labelled in Chinese where the kind is a notice's."""
+    """The kinds of mail in the outbox, labelled in Chinese."""
     kinds = db.session.scalars(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind))
-    return [(kind, NoticeKind.label_of(kind)) for kind in kinds]
+    return [(kind, mail_kind_label(kind)) for kind in kinds]
 
 
 def _status_badge(view, context, model, name):
@@ -63,7 +62,7 @@ def _html_body(view, context, model, name):
 
 
 def _kind(view, context, model, name):
-    return NoticeKind.label_of(model.kind)
+    return mail_kind_label(model.kind)
 
 
 class OutboxView(SecureModelView):

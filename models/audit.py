@@ -25,6 +25,7 @@ ENTITY_LABELS = {
     "tenure": "任职记录",
     "stand_in": "代理",
     "confirmation": "信息核对",
+    "outbox_message": "邮件",
 }
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, LabeledEnum, UTCDateTime, enum_column, label
+from models.notice import NoticeKind
 
 
 class OutboxStatus(LabeledEnum):
@@ -15,6 +16,21 @@ class OutboxStatus(LabeledEnum):
     SENDING = "sending", "发送中"
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
+
+
+# The kinds of mail that are not a numbered notice (those take NoticeKind's labels).
+OTHER_MAIL_KINDS = {
+    "feedback_returned": "反馈退回",
+    "extension_decision": "延期审批",
+    "period_reminder": "进展报送提醒",
+    "roster_confirmation": "名录核对",
+    "roster_reminder": "名录核对提醒",
+}
+
+
+def mail_kind_label(kind: str) -> str:
+    """The Chinese name of a kind of mail."""
+    return OTHER_MAIL_KINDS.get(kind) or NoticeKind.label_of(kind)
 
 
 class OutboxMessage(Base):
