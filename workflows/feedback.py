@@ -17,9 +17,7 @@ from models.feedback import Feedback, ReviewStatus
 from workflows.audit import record_step
 from workflows.escalation import fail_check
 from workflows.lifecycle import WORKING, TransitionError, actor_name, needs_sweep, refresh_item_status
-from workflows.mail import queue_mail
-from workflows.recipients import unit_contacts
-from workflows.tokens import assignment_link
+from workflows.notices import mail_unit
 
 A = AssignmentStatus
 
@@ -155,21 +153,14 @@ def review_feedback(
         assignment.status = A.IN_PROGRESS
     record_step(session, "审核反馈", feedback, f"{verdict.label}{('：' + comment) if comment else ''}", now=now)
     if verdict != ReviewStatus.ACCEPTED:
-        queue_mail(
+        mail_unit(
             session,
+            assignment,
             kind="feedback_returned",
             template="feedback_returned",
-            context={
-                "item": assignment.item,
-                "assignment": assignment,
-                "feedback": feedback,
-                "link": assignment_link(assignment),
-            },
-            recipients=unit_contacts(session, assignment.unit, on=china_date(now)),
+            context={"feedback": feedback},
             now=now,
             dedupe_key=f"feedback-review:{feedback.id}",
-            item_id=assignment.item_id,
-            assignment_id=assignment.id,
         )
     if verdict == ReviewStatus.UNSATISFACTORY:
         fail_check(session, assignment, FailureReason.UNSATISFACTORY, china_date(now), actor=actor, now=now)
@@ -221,21 +212,14 @@ def decide_extension(
         change_deadline(
             session, assignment, request.requested_deadline, f"批准延期申请：{request.reason}", actor=actor, now=now
         )
-    queue_mail(
+    mail_unit(
         session,
+        assignment,
         kind="extension_decision",
         template="extension_decision",
-        context={
-            "item": assignment.item,
-            "assignment": assignment,
-            "request": request,
-            "link": assignment_link(assignment),
-        },
-        recipients=unit_contacts(session, assignment.unit, on=china_date(now)),
+        context={"request": request},
         now=now,
         dedupe_key=f"extension-decision:{request.id}",
-        item_id=assignment.item_id,
-        assignment_id=assignment.id,
     )
     session.flush()
 

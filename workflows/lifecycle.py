@@ -11,8 +11,8 @@ from models.feedback import ReviewStatus
 from models.item import Item, ItemStatus, Satisfaction
 from models.notice import Notice, NoticeKind
 from workflows.audit import record_step
-from workflows.mail import queue_mail, render_text
-from workflows.notices import issue_notice, mail_notice
+from workflows.mail import render_text
+from workflows.notices import issue_notice, mail_notice, mail_unit
 from workflows.recipients import unit_contacts
 from workflows.tokens import assignment_link
 
@@ -99,23 +99,15 @@ def resend_assignment_notice(session: Session, assignment: Assignment, *, actor,
     ).first()
     if notice is None:
         return send_assignment_notice(session, assignment, actor=actor, now=now)
-    queue_mail(
+    mail_unit(
         session,
+        assignment,
         kind=notice.kind.value,
         template="assignment",
-        context={
-            "notice": notice,
-            "item": assignment.item,
-            "assignment": assignment,
-            "unit": assignment.unit,
-            "link": assignment_link(assignment),
-        },
-        recipients=unit_contacts(session, assignment.unit, on=china_date(now)),
+        context={},
         now=now,
         dedupe_key=f"notice:{notice.number}:resent:{now.isoformat()}",
-        item_id=assignment.item_id,
-        assignment_id=assignment.id,
-        notice_id=notice.id,
+        notice=notice,
     )
     record_step(session, "重发通知", assignment, notice.number, now=now)
     return notice

@@ -8,6 +8,8 @@ from clock import china_date
 from models.notice import NUMBER_PREFIXES, Notice, NoticeKind
 from workflows.mail import queue_mail
 from workflows.numbering import format_number, next_sequence
+from workflows.recipients import unit_contacts
+from workflows.tokens import assignment_link
 
 
 def issue_notice(
@@ -60,4 +62,37 @@ def mail_notice(session: Session, notice: Notice, *, template: str, context: dic
         item_id=notice.item_id,
         assignment_id=notice.assignment_id,
         notice_id=notice.id,
+    )
+
+
+def mail_unit(
+    session: Session,
+    assignment,
+    *,
+    kind: str,
+    template: str,
+    context: dict,
+    now: datetime,
+    dedupe_key: str,
+    notice=None,
+):
+    """E-mail a unit about its assignment: to its contacts of the day, with the item, the share and its link."""
+    return queue_mail(
+        session,
+        kind=kind,
+        template=template,
+        context={
+            "item": assignment.item,
+            "assignment": assignment,
+            "unit": assignment.unit,
+            "link": assignment_link(assignment),
+            "notice": notice,
+            **context,
+        },
+        recipients=unit_contacts(session, assignment.unit, on=china_date(now)),
+        now=now,
+        dedupe_key=dedupe_key,
+        item_id=assignment.item_id,
+        assignment_id=assignment.id,
+        notice_id=notice.id if notice is not None else None,
     )

@@ -24,8 +24,8 @@ from models.reminder import ReminderKind, ReminderLog
 from workflows.calendar import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.escalation import fail_check, ladder_active
-from workflows.mail import queue_mail, render_text
-from workflows.notices import issue_notice, mail_notice
+from workflows.mail import render_text
+from workflows.notices import issue_notice, mail_notice, mail_unit
 from workflows.recipients import unit_contacts
 from workflows.tokens import assignment_link
 
@@ -140,23 +140,14 @@ def handle_period_events(
 
 def _send_period_reminder(session: Session, assignment: Assignment, event: PeriodEvent, *, now: datetime) -> None:
     """A plain reminder e-mail (no numbered notice) that a period's report is coming due."""
-    queue_mail(
+    mail_unit(
         session,
+        assignment,
         kind="period_reminder",
         template="period_reminder",
-        context={
-            "item": assignment.item,
-            "assignment": assignment,
-            "unit": assignment.unit,
-            "period": event.period,
-            "report_day": event.report_day,
-            "link": assignment_link(assignment),
-        },
-        recipients=unit_contacts(session, assignment.unit, on=china_date(now)),
+        context={"period": event.period, "report_day": event.report_day},
         now=now,
         dedupe_key=f"period-reminder:{assignment.id}:{event.period}",
-        item_id=assignment.item_id,
-        assignment_id=assignment.id,
     )
 
 
