@@ -33,8 +33,13 @@ def seed_demo_command(now_text, if_empty):
     click.echo(
         f"  新增局领导 {result['leaders']} 名、单位 {result['units']} 个、联络员 {result['liaisons']} 名；"
         f"督查事项 {result['items']} 件、承办任务 {result['assignments']} 项、"
-        f"反馈 {result['feedbacks']} 份、批示 {result['instructions']} 条。"
+        f"反馈 {result['feedbacks']} 份、批示 {result['instructions']} 条、通知文书 {result['notices']} 份。"
     )
+    if result["sweeps"]:
+        click.echo(
+            f"  已按每日督办扫描重演 {result['sweeps']} 天的办理经过（催办、三次督查、阶段报送、月通报），"
+            "这些历史邮件已标记为已发送。"
+        )
     if not any(result[key] for key in ("leaders", "units", "liaisons", "users", "items")):
         click.echo("  演示数据已齐全，未新增任何记录。")
     if result["accounts"]:

@@ -1,64 +1,115 @@
-"""The demo office (`flask seed-demo`): leaders, 54 units and their liaisons, ~60 items at every stage, demo accounts."""
+"""The demo office (`flask seed-demo`): leaders, 54 units and their liaisons, ~60 items at every stage, demo accounts.
 
+Each item's planned history (workflows.demo_plan) is replayed through the real workflows at the planned moments:
+registration, 交办 with its numbered 督查通知单, 签收, feedback and its review, 延期申请, 暂停 and 撤销, and the answer
+to a proposer or caller. In a fresh office the sweep is replayed too, every morning of those three months, so the
+reminders, the three-round ladder, the periodic checks and the monthly circulars are exactly what the rules make
+of that history. The e-mail of the past is marked as sent, and every open share is left for the next sweep to look
+at. Nothing here reads the clock: everything happens at `now` or at moments planned from it.
+"""
+
+import heapq
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from functools import partial
+from pathlib import Path
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from clock import CHINA, china_date
 from models import (
     Assignment,
-    AssignmentStatus,
     BureauLeader,
+    Circular,
+    CircularStatus,
     Feedback,
     Instruction,
     Item,
     ItemStatus,
     Liaison,
-    ReviewStatus,
+    Notice,
+    OutboxMessage,
+    OutboxStatus,
     Role,
     Unit,
     User,
 )
 from workflows import demo_data as data
 from workflows.accounts import create_user, find_user, generate_password
-from workflows.audit import record_step
-from workflows.demo_plan import EMAIL_DOMAIN, HISTORY_DAYS, ItemPlan, ReportPlan, UnitPlan, plan_office
+from workflows.calendar import WorkCalendar
+from workflows.circulars import send_circular
+from workflows.demo_plan import (
+    EMAIL_DOMAIN,
+    HISTORY_DAYS,
+    AssignmentPlan,
+    ItemPlan,
+    ReportPlan,
+    UnitPlan,
+    plan_office,
+)
+from workflows.feedback import FeedbackInput, acknowledge, decide_extension, request_extension, review_feedback
+from workflows.feedback import submit_feedback as submit_feedback_form
 from workflows.items import save_item
+from workflows.lifecycle import assign_item, cancel_item, needs_sweep, record_answer, suspend_item
+from workflows.roster import save_liaison
+from workflows.sweep import run_sweep
 
-ITEM_STATUS_BY_STATE = {
-    "registered": ItemStatus.REGISTERED,
-    "assigned": ItemStatus.ASSIGNED,
-    "progress": ItemStatus.IN_PROGRESS,
-    "overdue": ItemStatus.IN_PROGRESS,
-    "review": ItemStatus.UNDER_REVIEW,
-    "closed": ItemStatus.CLOSED,
-    "suspended": ItemStatus.SUSPENDED,
-    "cancelled": ItemStatus.CANCELLED,
-}
-COUNT_KEYS = ("leaders", "units", "liaisons", "users", "items", "assignments", "feedbacks", "instructions")
+COUNT_KEYS = (
+    "leaders",
+    "units",
+    "liaisons",
+    "users",
+    "items",
+    "assignments",
+    "feedbacks",
+    "instructions",
+    "notices",
+    "sweeps",
+)
+SWEEP_TIME = time(7, 0)  # China time: the replayed sweep runs every morning before office hours
+SWEEP_ACTOR = "系统（自动督办）"
+_UNSET = object()
 
 
 def seed_demo(session: Session, *, now: datetime) -> dict:
-    """Create whatever of the demo office is missing; returns counts of what was created and the new accounts."""
-    units_plan, items_plan = plan_office(now)
+    """Create whatever of the demo office is missing; returns counts of what was created and the new accounts.
+
+    The sweep is replayed only when the office had no item before (a fresh demo): it would otherwise act, at past
+    moments, on items that are not the demo's. Re-created demo items in an office with items are caught up by the
+    next real sweep instead, as after downtime.
+    """
+    calendar = WorkCalendar.load(session)
+    units_plan, items_plan = plan_office(now, calendar)
     counts = dict.fromkeys(COUNT_KEYS, 0)
+    last_message = session.scalar(select(func.max(OutboxMessage.id))) or 0
+    notices_before = session.scalar(select(func.count(Notice.id)))
+    fresh = session.scalar(select(Item.id).limit(1)) is None
     roster_moment = now - timedelta(days=HISTORY_DAYS + 1)
     with _happening_at(session, roster_moment):
         leaders = _ensure_leaders(session, counts)
         units = _ensure_units(session, units_plan, leaders, counts)
-        _ensure_liaisons(session, units_plan, units, counts)
+        _ensure_liaisons(session, units_plan, units, counts, now=roster_moment)
         accounts = _ensure_accounts(session, units_plan, leaders, counts, now=roster_moment)
-    people = {
-        "supervisor": find_user(session, data.SUPERVISOR_ACCOUNT[0]),
-        "liaison": find_user(session, data.LIAISON_ACCOUNT[0]),
-        "contacts": {plan.name: (plan.liaison_name, plan.mobile) for plan in units_plan},
-    }
     existing_titles = set(session.scalars(select(Item.title).where(Item.title.in_([s.title for s in data.ITEMS]))))
-    for plan in sorted(items_plan, key=lambda p: p.created):
-        if plan.spec.title not in existing_titles:
-            _create_item(session, plan, units, leaders, people, counts)
+    missing = [plan for plan in items_plan if plan.spec.title not in existing_titles]
+    if missing:
+        replay = _Replay(session, units, leaders, units_plan, calendar, counts, now=now)
+        for plan in missing:
+            replay.add_item(plan)
+        first_assigned = min((china_date(plan.assigned) for plan in missing if plan.assigned), default=None)
+        if fresh and first_assigned is not None:
+            replay.add_daily_sweeps(first_assigned)
+        replay.run()
+        for item in replay.items.values():
+            for assignment in item.assignments:
+                needs_sweep(assignment, now)  # the first real sweep looks at every open share
+        session.flush()
+        _mark_sent(session, after_id=last_message)
+    counts["notices"] = session.scalar(select(func.count(Notice.id))) - notices_before
     return {**counts, "accounts": accounts}
 
 
@@ -68,18 +119,32 @@ def office_is_empty(session: Session) -> bool:
 
 
 @contextmanager
-def _happening_at(session: Session, moment: datetime) -> Iterator[None]:
-    """Changes made inside are flushed as if at `moment`, so timestamps and the audit trail show a history."""
-    saved = session.info.get("now")
+def _happening_at(session: Session, moment: datetime, actor=_UNSET) -> Iterator[None]:
+    """Changes made inside are flushed as if at `moment` (and by `actor`, when given), so timestamps and the audit
+    trail show a history; the session's own time and actor are restored afterwards."""
+    saved = {key: session.info.get(key) for key in ("now", "actor")}
     session.info["now"] = moment
+    if actor is not _UNSET:
+        session.info["actor"] = actor
     try:
         yield
         session.flush()
     finally:
-        if saved is None:
-            session.info.pop("now", None)
-        else:
-            session.info["now"] = saved
+        for key, value in saved.items():
+            if value is None:
+                session.info.pop(key, None)
+            else:
+                session.info[key] = value
+
+
+def _mark_sent(session: Session, *, after_id: int) -> None:
+    """The history's e-mail went out when it was written: mark this run's queued messages sent at their creation."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id > after_id, OutboxMessage.status == OutboxStatus.QUEUED)
+        .values(status=OutboxStatus.SENT, sent_at=OutboxMessage.created_at, attempts=1)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def _ensure_leaders(session: Session, counts: dict) -> dict[str, BureauLeader]:
@@ -129,8 +194,9 @@ def _ensure_units(session: Session, plans: list[UnitPlan], leaders: dict, counts
     return units
 
 
-def _ensure_liaisons(session: Session, plans: list[UnitPlan], units: dict, counts: dict) -> None:
-    """One primary liaison per unit, unless a liaison with that e-mail exists; never a second active primary."""
+def _ensure_liaisons(session: Session, plans: list[UnitPlan], units: dict, counts: dict, *, now) -> None:
+    """One primary liaison per unit (with its tenure since `since`), unless a liaison with that e-mail exists; never
+    a second active primary."""
     known = set(session.scalars(select(func.lower(Liaison.email)).where(Liaison.email.is_not(None))))
     with_primary = set(session.scalars(select(Liaison.unit_id).where(Liaison.is_primary, Liaison.active)))
     for plan in plans:
@@ -149,7 +215,7 @@ def _ensure_liaisons(session: Session, plans: list[UnitPlan], units: dict, count
             is_primary=unit.id not in with_primary,
             since=plan.since,
         )
-        session.add(liaison)
+        save_liaison(session, liaison, now=now)
         counts["liaisons"] += 1
 
 
@@ -176,17 +242,87 @@ def _ensure_accounts(session: Session, plans: list[UnitPlan], leaders: dict, cou
     return accounts
 
 
-def _create_item(session: Session, plan: ItemPlan, units: dict, leaders: dict, people: dict, counts: dict) -> None:
-    """Register one item through save_item, then replay its history step by step at the planned moments."""
-    spec = plan.spec
-    lead = units[spec.lead]
-    supervisor: User | None = people["supervisor"]
-    with _happening_at(session, plan.created):
+class _Replay:
+    """The demo's history as one timeline of steps (people's actions and the morning sweeps), run in order."""
+
+    def __init__(self, session: Session, units: dict, leaders: dict, units_plan: list, calendar, counts, *, now):
+        self.session, self.units, self.leaders = session, units, leaders
+        self.calendar, self.counts, self.now = calendar, counts, now
+        self.supervisor: User | None = find_user(session, data.SUPERVISOR_ACCOUNT[0])
+        self.liaison_account: User | None = find_user(session, data.LIAISON_ACCOUNT[0])
+        self.contacts = {plan.name: (plan.liaison_name, plan.mobile) for plan in units_plan}
+        self.upload_dir = Path(current_app.config["UPLOAD_FOLDER"])
+        self.items: dict[str, Item] = {}
+        self.assignments: dict[tuple[str, str], Assignment] = {}
+        self.circulars_planned: set[int] = set()
+        self._queue: list = []
+        self._order = itertools.count()
+
+    def at(self, moment: datetime, actor, step: Callable[[datetime], object], *, first: bool = False) -> None:
+        """Plan `step(moment)` on the timeline, done by `actor`; `first` puts it before people's steps of that moment."""
+        heapq.heappush(self._queue, (moment, 0 if first else 1, next(self._order), actor, step))
+
+    def run(self) -> None:
+        """Do every step in the order of its moment (and of planning, for steps of the same moment)."""
+        while self._queue:
+            moment, _, _, actor, step = heapq.heappop(self._queue)
+            with _happening_at(self.session, moment, actor):
+                step(moment)
+
+    # --- people's steps ---------------------------------------------------------------------------------------
+
+    def add_item(self, plan: ItemPlan) -> None:
+        """Plan every step of one item's history."""
+        spec, supervisor = plan.spec, self.supervisor
+        self.at(plan.created, supervisor, partial(self._register, plan))
+        if plan.assigned:
+            self.at(plan.assigned, supervisor, self._on_item(spec.title, assign_item))
+        for share in plan.assignments:
+            self._add_share(plan, share)
+        if spec.followup:
+            self.at(plan.followup_at, supervisor, partial(self._instruct, plan))
+        if plan.settled:
+            settle = suspend_item if spec.state == "suspended" else cancel_item
+            self.at(plan.settled, supervisor, self._on_item(spec.title, settle, spec.reason))
+        if plan.answer:
+            answer = plan.answer
+            step = self._on_item(spec.title, record_answer, answer.text, answer.satisfaction.value)
+            self.at(answer.at, supervisor, step)
+
+    def _on_item(self, title: str, workflow: Callable, *args) -> Callable[[datetime], None]:
+        """A step doing `workflow(session, item, *args, actor=supervisor, now=moment)` on the item titled `title`."""
+
+        def step(moment: datetime) -> None:
+            workflow(self.session, self.items[title], *args, actor=self.supervisor, now=moment)
+
+        return step
+
+    def _add_share(self, plan: ItemPlan, share: AssignmentPlan) -> None:
+        key = (plan.spec.title, share.unit)
+        name, _ = self.contacts[share.unit]
+        unit_actor = f"{name}（{share.unit}）"
+        if share.acknowledged:
+            self.at(share.acknowledged, unit_actor, partial(self._acknowledge, key, name))
+        feedbacks: dict[int, Feedback] = {}
+        for index, report in enumerate(share.reports):
+            self.at(report.submitted, unit_actor, partial(self._submit, key, report, feedbacks, index))
+            if report.reviewed:
+                self.at(report.reviewed, self.supervisor, partial(self._review, report, feedbacks, index))
+        extension = share.extension
+        if extension:
+            requests = {}
+            self.at(extension.requested_at, unit_actor, partial(self._request_extension, key, extension, requests))
+            if extension.decided_at:
+                self.at(extension.decided_at, self.supervisor, partial(self._approve_extension, extension, requests))
+
+    def _register(self, plan: ItemPlan, moment: datetime) -> None:
+        spec = plan.spec
+        lead = self.units[spec.lead]
         item = Item(
             title=spec.title,
             content=spec.content,
             source=spec.source,
-            ordering_leader=leaders.get(spec.ordered_by),
+            ordering_leader=self.leaders.get(spec.ordered_by),
             instruction=spec.instruction,
             responsible_leader=lead.leader_in_charge,
             lead_unit=lead,
@@ -194,105 +330,95 @@ def _create_item(session: Session, plan: ItemPlan, units: dict, leaders: dict, p
             deadline=plan.deadline,
             rhythm=plan.rhythm,
             status=ItemStatus.REGISTERED,
-            created_at=plan.created,
-            updated_at=plan.created,
         )
-        save_item(session, item, [units[name] for name in spec.co], actor=supervisor, now=plan.created)
-    counts["items"] += 1
-    counts["assignments"] += len(item.assignments)
+        save_item(self.session, item, [self.units[name] for name in spec.co], actor=self.supervisor, now=moment)
+        self.items[spec.title] = item
+        for assignment in item.assignments:
+            self.assignments[(spec.title, assignment.unit.name)] = assignment
+        self.counts["items"] += 1
+        self.counts["assignments"] += len(item.assignments)
 
-    by_unit = {assignment.unit_id: assignment for assignment in item.assignments}
-    steps: list[tuple[datetime, int, Callable[[], None]]] = []
-    if plan.assigned:
-        steps.append((plan.assigned, 0, lambda: _assign(item)))
-    for share in plan.assignments:
-        assignment = by_unit[units[share.unit].id]
-        for report in share.reports:
-            feedback = _feedback(report, assignment, people)
-            steps.append((report.submitted, 1, _submitter(item, assignment, feedback)))
-            if report.reviewed:
-                steps.append((report.reviewed, 2, _reviewer(assignment, feedback, report, supervisor)))
-            counts["feedbacks"] += 1
-    if spec.followup:
-        leader_key, text = spec.followup
-        author_id = supervisor.id if supervisor else None
-        instruction = Instruction(item=item, leader=leaders[leader_key], author_id=author_id, text=text)
-        instruction.created_at = instruction.updated_at = plan.followup_at
-        steps.append((plan.followup_at, 3, lambda: session.add(instruction)))
-        counts["instructions"] += 1
-    for rung, moment in enumerate(plan.checks, 1):
-        steps.append((moment, 4, _escalator(plan, by_unit, units, rung)))
-    steps.append((plan.settled, 5, lambda: _settle(session, item, plan, by_unit, units)))
-    for moment, _, step in sorted(steps, key=lambda s: (s[0], s[1])):
-        with _happening_at(session, moment):
-            step()
+    def _instruct(self, plan: ItemPlan, moment: datetime) -> None:
+        leader_key, text = plan.spec.followup
+        author_id = self.supervisor.id if self.supervisor else None
+        instruction = Instruction(
+            item=self.items[plan.spec.title], leader=self.leaders[leader_key], author_id=author_id, text=text
+        )
+        self.session.add(instruction)
+        self.counts["instructions"] += 1
 
+    def _acknowledge(self, key: tuple[str, str], name: str, moment: datetime) -> None:
+        acknowledge(self.session, self.assignments[key], name, now=moment)
 
-def _assign(item: Item) -> None:
-    """交办: the notices go out and every unit's share is assigned."""
-    item.status = ItemStatus.ASSIGNED
-    for assignment in item.assignments:
-        assignment.status = AssignmentStatus.ASSIGNED
+    def _submit(self, key, report: ReportPlan, feedbacks: dict, index: int, moment: datetime) -> None:
+        assignment = self.assignments[key]
+        name, phone = self.contacts[key[1]]
+        account = self.liaison_account
+        form = FeedbackInput(
+            progress=report.progress,
+            measures=report.measures,
+            problems=report.problems,
+            next_steps=report.next_steps,
+            percent_complete=report.percent,
+            contact_name=name,
+            contact_phone=phone,
+            period=report.period,
+        )
+        feedbacks[index] = submit_feedback_form(
+            self.session,
+            assignment,
+            form,
+            [],
+            by_name=name,
+            user=account if account is not None and account.unit_id == assignment.unit_id else None,
+            now=moment,
+            upload_dir=self.upload_dir,
+        )
+        self.counts["feedbacks"] += 1
 
+    def _review(self, report: ReportPlan, feedbacks: dict, index: int, moment: datetime) -> None:
+        review_feedback(
+            self.session, feedbacks[index], report.review, report.comment or "", actor=self.supervisor, now=moment
+        )
 
-def _feedback(report: ReportPlan, assignment: Assignment, people: dict) -> Feedback:
-    """The Feedback row of a planned report (added to the session when its submission step is replayed)."""
-    contact_name, contact_phone = people["contacts"].get(assignment.unit.name, (None, None))
-    account = people["liaison"]
-    return Feedback(
-        progress=report.progress,
-        measures=report.measures,
-        problems=report.problems,
-        next_steps=report.next_steps,
-        percent_complete=report.percent,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        submitted_at=report.submitted,
-        submitted_by_id=account.id if account and account.unit_id == assignment.unit_id else None,
-        submitted_by_name=contact_name,
-        review_status=ReviewStatus.PENDING,
-        created_at=report.submitted,
-        updated_at=report.submitted,
-    )
+    def _request_extension(self, key, extension, requests: dict, moment: datetime) -> None:
+        name, _ = self.contacts[key[1]]
+        requests["request"] = request_extension(
+            self.session,
+            self.assignments[key],
+            extension.requested_deadline,
+            extension.reason,
+            by_name=name,
+            now=moment,
+        )
 
+    def _approve_extension(self, extension, requests: dict, moment: datetime) -> None:
+        decide_extension(self.session, requests["request"], True, extension.comment, actor=self.supervisor, now=moment)
 
-def _submitter(item: Item, assignment: Assignment, feedback: Feedback) -> Callable[[], None]:
-    def submit() -> None:
-        assignment.feedbacks.append(feedback)
-        assignment.status = AssignmentStatus.SUBMITTED
-        if item.status == ItemStatus.ASSIGNED:
-            item.status = ItemStatus.IN_PROGRESS
+    # --- the sweep --------------------------------------------------------------------------------------------
 
-    return submit
+    def add_daily_sweeps(self, first_day) -> None:
+        """The sweep at 07:00 every day from the first 交办 up to `now` (today's too, when 07:00 has passed)."""
+        day = first_day
+        while True:
+            moment = datetime.combine(day, SWEEP_TIME, tzinfo=CHINA).astimezone(UTC)
+            if moment >= self.now:
+                return
+            self.at(moment, SWEEP_ACTOR, self._sweep, first=True)
+            day += timedelta(days=1)
 
+    def _sweep(self, moment: datetime) -> None:
+        run_sweep(self.session, now=moment)
+        self.counts["sweeps"] += 1
+        drafts = self.session.scalars(select(Circular).where(Circular.status == CircularStatus.DRAFT)).all()
+        for circular in drafts:
+            if circular.id in self.circulars_planned:
+                continue
+            self.circulars_planned.add(circular.id)
+            send_day = self.calendar.add_working_days(china_date(moment), 1)
+            sending = datetime.combine(send_day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
+            if sending < self.now:  # the supervisor edits the draft and sends it the next working day
+                self.at(sending, self.supervisor, partial(self._send_circular, circular))
 
-def _reviewer(assignment: Assignment, feedback: Feedback, report: ReportPlan, supervisor) -> Callable[[], None]:
-    def review() -> None:
-        feedback.review_status = report.review
-        feedback.review_comment = report.comment
-        feedback.reviewed_at = report.reviewed
-        feedback.reviewer_id = supervisor.id if supervisor else None
-        done = report.review == ReviewStatus.ACCEPTED and report.percent == 100
-        assignment.status = AssignmentStatus.ACCEPTED if done else AssignmentStatus.IN_PROGRESS
-
-    return review
-
-
-def _escalator(plan: ItemPlan, by_unit: dict, units: dict, rung: int) -> Callable[[], None]:
-    def escalate() -> None:
-        for share in plan.assignments:
-            if share.escalation >= rung:
-                by_unit[units[share.unit].id].escalation_level = rung
-
-    return escalate
-
-
-def _settle(session: Session, item: Item, plan: ItemPlan, by_unit: dict, units: dict) -> None:
-    """Bring the item and its shares to their final state; record why an item was suspended or cancelled."""
-    item.status = ITEM_STATUS_BY_STATE[plan.spec.state]
-    for share in plan.assignments:
-        assignment = by_unit[units[share.unit].id]
-        assignment.status = share.status
-        assignment.escalation_level = share.escalation
-    if plan.spec.reason:
-        record_step(session, item.status.label, item, plan.spec.reason, now=plan.settled)
+    def _send_circular(self, circular: Circular, moment: datetime) -> None:
+        send_circular(self.session, circular, actor=self.supervisor, now=moment)

@@ -107,7 +107,7 @@ LIAISON_ACCOUNT = ("lianluoyuan", "JZ01")  # username, code of the unit whose li
 
 
 class DemoItem(NamedTuple):
-    """One demo item; `state` picks the story its assignments tell (see workflows.demo)."""
+    """One demo item; `state` picks the story its assignments tell (see workflows.demo_plan)."""
 
     source: ItemSource
     state: str
@@ -295,8 +295,8 @@ INTERIM_PROGRESS = (
     "已完成前期准备和第一阶段任务，正在组织第二阶段实施，总体进度约{p}%。",
 )
 FINAL_PROGRESS = {
-    ItemSource.HOTLINE: "经现场核实，来电反映问题属实。我单位已组织人员完成整改，问题已解决，并电话回访来电人，对处理结果表示满意。",
-    ItemSource.STAFF_PROPOSAL: "已对提案认真研究并形成书面答复意见，单位负责人与提案人当面沟通，提案人对答复表示满意。",
+    ItemSource.HOTLINE: "经现场核实，来电反映问题属实。我单位已组织人员完成整改，问题已解决，处理结果已电话告知来电人。",
+    ItemSource.STAFF_PROPOSAL: "已对提案认真研究并形成书面答复意见，单位负责人已与提案人当面沟通办理情况。",
     ItemSource.RECEPTION_VISIT: "已对来访人反映的问题逐项核实，解决方案已落实到位，并已向来访人反馈办理结果。",
     ItemSource.HIGHER_INSTRUCTION: "已按批示要求完成各项工作，办理结果已形成书面报告，经局领导审签后按时限上报。",
 }
@@ -326,4 +326,24 @@ RETURN_COMMENTS = (
     "反馈内容过于笼统，请补充具体完成量和时间节点后重新报送。",
     "缺少办理结果的佐证材料和群众回访情况，请补充后重新报送。",
 )
-UNSATISFACTORY_COMMENTS = ("未按要求完成阶段任务，措施不实，按程序下发《整改通知书》。",)
+UNSATISFACTORY_COMMENTS = ("未按要求完成阶段任务，措施不实，判定不合格，请限期整改到位。",)
+
+# The office's answer to the caller or proposer (答复), recorded once every unit's share is done.
+ANSWERS = {
+    ItemSource.HOTLINE: (
+        "已将办理结果电话答复来电人，说明了问题原因和整改情况，并告知后续监督电话。",
+        "督查室电话回访来电人，告知问题已处理完毕，来电人确认情况属实。",
+    ),
+    ItemSource.STAFF_PROPOSAL: (
+        "已将提案办理情况书面答复提案人，并由承办单位负责人当面解释政策和下一步安排。",
+        "提案答复函已送达提案人，承办单位就落实措施和时间安排作了说明。",
+    ),
+}
+
+# 延期申请: why a unit asks for more time, and how the supervisor approves.
+EXTENSION_REASONS = (
+    "受降雪天气影响，室外施工无法按原计划进行，申请延期完成。",
+    "所需专项资金尚待上级拨付，设备采购流程未能按期完成，申请延期。",
+    "涉及多个单位协调，部分事项需提交局长办公会研究，申请适当延长时限。",
+)
+EXTENSION_APPROVALS = ("理由充分，同意延期，请按新时限完成。", "同意延期，请抓紧推进并按期反馈。")
