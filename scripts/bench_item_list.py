@@ -102,6 +102,7 @@ def measure(client, url: str, repeat: int) -> tuple[float, int]:
 
 
 def main() -> None:
+    """Load both sizes and print each page's median time and statement count."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=100)

@@ -75,6 +75,7 @@ def measure(repeat: int) -> tuple[float, int]:
 
 
 def main() -> None:
+    """Load both sizes and print the sweep's median time at each, and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=1_000)

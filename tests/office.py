@@ -89,6 +89,7 @@ def report(assignment, percent=100, *, now=None, **fields):
 
 
 def sweep(moment):
+    """Run the sweep at `moment` and commit, as cron would."""
     report_ = run_sweep(db.session, now=moment)
     db.session.commit()
     return report_

@@ -15,6 +15,7 @@ from tests.factories import login, make_item, make_leader, make_unit, make_user
 
 @pytest.fixture
 def office(app):
+    """Three units, a leader and a supervisor account."""
     units = [make_unit("第一林场"), make_unit("第二林场"), make_unit("营林科")]
     leader = make_leader("王局长", title="局长")
     make_user("sup", Role.SUPERVISOR, display_name="李督查")
@@ -29,6 +30,7 @@ def filter_arg(app, endpoint: str, name: str) -> str:
 
 
 def item_form(office, **overrides):
+    """The item form as a supervisor fills it, with `overrides`."""
     lead, co1, co2 = office["units"]
     form = {
         "number": "",

@@ -12,6 +12,7 @@ from tests.factories import login, make_item, make_liaison, make_unit, make_user
 
 @pytest.fixture
 def supervisor(client):
+    """A client signed in as a supervisor."""
     make_user("sup", Role.SUPERVISOR, display_name="李督查")
     db.session.commit()
     login(client, "sup")

@@ -38,6 +38,7 @@ def add_message(status=OutboxStatus.QUEUED, **fields) -> OutboxMessage:
 
 @pytest.fixture
 def users(app):
+    """One account per role."""
     return {
         "admin": make_user("admin1", Role.ADMIN, display_name="管理员"),
         "supervisor": make_user("sup1", Role.SUPERVISOR, display_name="督查员"),

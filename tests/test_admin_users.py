@@ -12,6 +12,7 @@ from tests.factories import PASSWORD, login, make_unit, make_user
 
 @pytest.fixture
 def admin(client):
+    """A client signed in as an admin."""
     make_user("root", Role.ADMIN, display_name="管理员")
     db.session.commit()
     login(client, "root")

@@ -28,6 +28,7 @@ NOW = at(2026, 12, 1)
 
 @pytest.fixture
 def office(app):
+    """The test office with a supervisor, a leader and a liaison of the forest farm."""
     office = build_office()
     make_user("sup", Role.SUPERVISOR, display_name="李督查")
     make_user("boss", Role.LEADER, display_name="赵局长")
@@ -74,6 +75,7 @@ def test_should_suspend_with_a_reason_typed_on_the_screen(client, office):
 
 
 def assigned(office):
+    """An item of the forest farm and the school, assigned on 1 December."""
     item = make_item(office.forest, [office.school], deadline=date(2026, 12, 15), now=NOW)
     assign_item(db.session, item, actor=None, now=NOW)
     return item

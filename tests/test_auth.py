@@ -130,6 +130,7 @@ def test_should_mark_the_session_cookie_httponly_and_samesite(client):
 
 @pytest.fixture
 def csrf_app_config(migrated_database):
+    """The app's configuration with CSRF protection on."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True)
 
 

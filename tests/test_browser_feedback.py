@@ -19,17 +19,20 @@ from workflows.lifecycle import assign_item
 
 @pytest.fixture
 def app_config(migrated_database, smtp_server):
+    """CSRF on, mail to the test SMTP server."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True, **smtp_server.mail_config())
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, offline."""
     require_browser()
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
 
 
 @pytest.fixture
 def live_server(app):
+    """The app served on a free port; links in e-mails point at it."""
     server = contextvars.Context().run(LiveServer, app)
     with server:
         app.config["PUBLIC_URL"] = server.url

@@ -13,11 +13,13 @@ from tests.factories import PASSWORD, make_leader, make_unit, make_user
 
 @pytest.fixture
 def app_config(migrated_database):
+    """CSRF on, as in production."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, offline."""
     require_browser()
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
 
@@ -25,6 +27,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_server(app):
     # Serve from a clean context, so the server's requests never share the test's app context.
+    """The app served on a free port."""
     server = contextvars.Context().run(LiveServer, app)
     with server:
         yield server

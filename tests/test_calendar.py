@@ -14,6 +14,7 @@ from workflows.deadlines import deadline_end, is_overdue, parse_deadline
 
 @pytest.fixture
 def calendar():
+    """The built-in calendar, without admin corrections."""
     return WorkCalendar()
 
 

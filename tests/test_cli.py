@@ -12,6 +12,7 @@ from tests.factories import make_unit
 
 @pytest.fixture
 def app_config(migrated_database, tmp_path):
+    """An instance folder of the test's own."""
     return make_config(migrated_database, INSTANCE_PATH=str(tmp_path))
 
 

@@ -25,6 +25,7 @@ NOW = datetime(2026, 9, 1, 9, tzinfo=CHINA)
 
 @pytest.fixture
 def roster(app):
+    """Two units with a liaison each, asked to confirm in campaign 2026-H2."""
     forest, school = make_unit("东方红林场"), make_unit("林业第一中学")
     wang = make_liaison(forest, "王林", email="wang@example.org", mobile="13900001111", post="干事")
     li = make_liaison(school, "李校", email="li@example.org")
@@ -35,10 +36,12 @@ def roster(app):
 
 
 def confirmation_of(liaison) -> Confirmation:
+    """The liaison's confirmation request."""
     return db.session.scalar(db.select(Confirmation).where(Confirmation.liaison_id == liaison.id))
 
 
 def link_of(liaison) -> str:
+    """The path of the liaison's confirmation page."""
     return f"/roster/{confirmation_token(confirmation_of(liaison))}"
 
 

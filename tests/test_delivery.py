@@ -22,6 +22,7 @@ LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 @pytest.fixture
 def app_config(migrated_database, smtp_server):
+    """Mail to the test SMTP server."""
     return make_config(migrated_database, **smtp_server.mail_config(MAIL_TIMEOUT=1))
 
 
@@ -47,6 +48,7 @@ def queue(email: str = "zhang@example.org", name: str | None = "张三", **field
 
 
 def reload(message: OutboxMessage) -> OutboxMessage:
+    """The message as the database has it now."""
     db.session.expire_all()
     return db.session.get(OutboxMessage, message.id)
 

@@ -14,6 +14,7 @@ NOW = datetime(2026, 11, 26, 2, tzinfo=UTC)
 
 @pytest.fixture
 def supervisor(client):
+    """A client signed in as a supervisor."""
     make_user("sup", Role.SUPERVISOR)
     db.session.commit()
     login(client, "sup")
@@ -21,6 +22,7 @@ def supervisor(client):
 
 
 def page(client) -> str:
+    """The health page's HTML."""
     return client.get("/admin/directory_health/").get_data(as_text=True)
 
 

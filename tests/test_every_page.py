@@ -14,6 +14,7 @@ from workflows.sweep import run_sweep
 
 @pytest.fixture
 def office(app):
+    """The demo office after a sweep, and an account per role."""
     from datetime import datetime
 
     now = datetime(2026, 11, 26, 10, tzinfo=CHINA)

@@ -23,6 +23,7 @@ A, S = AssignmentStatus, ItemStatus
 
 @pytest.fixture
 def office(app):
+    """The three-unit test office."""
     return build_office()
 
 

@@ -58,6 +58,7 @@ PAGES = [
 
 
 def statements_per_page(client) -> dict[str, int]:
+    """The number of SQL statements each list page issues."""
     counts = {}
     for page in PAGES:
         with counted_statements() as statements:

@@ -15,6 +15,7 @@ from workflows.periodic import period_events, report_day
 
 @pytest.fixture
 def office(app):
+    """The three-unit test office."""
     return build_office()
 
 

@@ -184,6 +184,7 @@ def test_should_allow_exactly_what_the_role_matrix_says(client, endpoint, role):
 
 @pytest.fixture
 def two_units(app):
+    """A record of every kind in the liaison's unit and in another unit."""
     own, other, users = build_office()
     theirs = make_item(other, title="第二林场的事项")
     mine = make_item(own, title="第一林场的事项")

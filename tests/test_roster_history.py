@@ -13,15 +13,18 @@ from workflows.roster import replace_liaison, save_liaison
 
 
 def on(day: date) -> datetime:
+    """10:00 China time on `day`."""
     return datetime(day.year, day.month, day.day, 10, tzinfo=CHINA)
 
 
 @pytest.fixture
 def forest(app):
+    """A unit without liaisons yet."""
     return make_unit("东方红林场")
 
 
 def addresses(unit, day: date) -> list[str]:
+    """Who receives the unit's notices on `day`."""
     return [r.email for r in unit_contacts(db.session, unit, on=day)]
 
 

@@ -17,10 +17,12 @@ from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixtu
 
 @pytest.fixture
 def app_config(migrated_database, smtp_server):
+    """Mail to the test SMTP server."""
     return make_config(migrated_database, **smtp_server.mail_config())
 
 
 def deliver(runner, moment):
+    """Run send-mail at `moment`."""
     result = runner.invoke(args=["send-mail", "--now", moment.isoformat()])
     assert result.exit_code == 0, result.output
 
@@ -33,6 +35,7 @@ def day_of_office(runner, day: date):
 
 
 def link_in(mail) -> str:
+    """The unit page's path in an e-mail."""
     return re.search(r"http://duban\.test(/unit/\S+)", mail.text).group(1)
 
 

@@ -12,6 +12,7 @@ from tests.smtp import closed_port
 
 @pytest.fixture
 def app_config(migrated_database):
+    """A mail server that refuses every connection."""
     with closed_port() as port:  # nothing listens: every delivery attempt fails
         yield make_config(
             migrated_database, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=1

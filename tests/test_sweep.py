@@ -19,6 +19,7 @@ DEADLINE = date(2026, 12, 15)  # Tuesday; R2 = 22 Dec, R3 = 29 Dec (every 5 work
 
 @pytest.fixture
 def office(app):
+    """The three-unit test office."""
     return build_office()
 
 

@@ -19,6 +19,7 @@ NOW = at(2026, 12, 1)
 
 @pytest.fixture
 def shares(app):
+    """The three shares of an item assigned on 1 December."""
     office = build_office()
     item = assigned_item(
         office, deadline=date(2026, 12, 15), now=NOW, content="请于月底前完成防火检查。", instruction="抓紧落实"
@@ -28,6 +29,7 @@ def shares(app):
 
 
 def link(assignment) -> str:
+    """The path of a share's unit page."""
     return f"/unit/{make_token(assignment)}"
 
 
@@ -183,6 +185,7 @@ class TestPage:
 
 
 def feedback_form(**overrides) -> dict:
+    """A valid feedback form, with `overrides`."""
     data = {
         "fb-progress": "已完成全部检查",
         "fb-measures": "成立专班",
