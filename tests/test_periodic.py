@@ -131,3 +131,62 @@ def test_should_set_quarterly_targets_and_show_them_on_the_units_page(client, of
     )
     page = client.get(f"/unit/{make_token(share)}").get_data(as_text=True)
     assert "季度目标" in page and "2027Q1" in page and "完成选址" in page
+
+
+def test_should_keep_waiting_for_review_when_a_period_report_is_reviewed_first(office):
+    from models import AssignmentStatus, ReviewStatus
+    from workflows.feedback import review_feedback
+
+    share = assigned_item(office, deadline=date(2026, 12, 31), now=at(2026, 10, 20), rhythm=Rhythm.MONTHLY).assignments[
+        0
+    ]
+    monthly = report(share, percent=60, period="2026-11", now=at(2026, 11, 3))
+    report(share, percent=100, now=at(2026, 11, 20))  # the final report
+    assert share.status == AssignmentStatus.SUBMITTED
+    review_feedback(db.session, monthly, ReviewStatus.ACCEPTED, "", actor=None, now=at(2026, 11, 21))
+    assert share.status == AssignmentStatus.SUBMITTED
+
+
+def test_should_not_name_in_the_circular_a_unit_that_owed_no_report(office):
+    from models import ReviewStatus
+    from workflows.feedback import review_feedback
+    from workflows.lifecycle import assign_item
+
+    item = assigned_item(office, deadline=date(2026, 12, 31), now=at(2026, 10, 20), rhythm=Rhythm.MONTHLY)
+    done_early = item.assignments[1]
+    review_feedback(
+        db.session,
+        report(done_early, percent=100, now=at(2026, 10, 25)),
+        ReviewStatus.ACCEPTED,
+        "",
+        actor=None,
+        now=at(2026, 10, 26),
+    )
+    late_comer = make_late_unit(item)
+    assign_item(db.session, item, actor=None, now=at(2026, 11, 10))  # assigned after the November report day
+    db.session.commit()
+    sweep_days(date(2026, 11, 6), date(2026, 11, 12))
+    (circular,) = db.session.scalars(db.select(Circular)).all()
+    assert office.forest.name in circular.body
+    assert done_early.unit.name not in circular.body and late_comer.name not in circular.body
+
+
+def make_late_unit(item):
+    """A unit added to the item after its assignment."""
+    from tests.factories import make_liaison, make_unit
+    from workflows.items import save_item
+
+    unit = make_unit("晚到林场")
+    make_liaison(unit, "晚到", email="late@example.org")
+    save_item(db.session, item, [*item.co_units, unit], now=at(2026, 11, 10))
+    return unit
+
+
+def test_should_not_fail_a_quarter_while_the_final_report_awaits_review(office):
+    item = assigned_item(office, deadline=date(2027, 3, 31), now=at(2026, 9, 1), rhythm=Rhythm.QUARTERLY)
+    share = item.assignments[0]
+    report(share, percent=100, now=at(2026, 9, 30))  # final report, not yet reviewed
+    db.session.commit()
+    sweep_days(date(2026, 10, 8), date(2026, 10, 12))
+    assert share.escalation_level == 0
+    assert [a.escalation_level for a in item.assignments[1:]] == [1, 1]

@@ -278,3 +278,18 @@ def test_should_not_duplicate_anything_when_two_sweeps_run_at_once(office, datab
     keys = db.session.scalars(db.select(OutboxMessage.dedupe_key)).all()
     assert len(keys) == len(set(keys))
     assert len(subjects_to("wang@forest.example.org")) == 3 + 3  # three notices, three 整改通知书
+
+
+def test_should_climb_only_one_rung_when_the_awaited_report_is_judged_unsatisfactory(office):
+    share = assigned_item(office, deadline=DEADLINE, now=ASSIGNED).assignments[0]
+    feedback = report(share, percent=80, now=at(2026, 12, 14))
+    db.session.commit()
+    sweep(at(2026, 12, 16))  # round 1 waits for the review
+    assert share.escalation_level == 0
+    review_feedback(db.session, feedback, ReviewStatus.UNSATISFACTORY, "措施空泛", actor=None, now=at(2026, 12, 16, 10))
+    db.session.commit()
+    assert share.escalation_level == 1
+    sweep(at(2026, 12, 17))  # the same report does not fail round 1 a second time
+    assert share.escalation_level == 1
+    sweep(at(2026, 12, 23))  # round 2 (22 December): still nothing accepted
+    assert share.escalation_level == 2

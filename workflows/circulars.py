@@ -24,6 +24,16 @@ from workflows.recipients import unit_contacts
 LIVE = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS, ItemStatus.UNDER_REVIEW)
 
 
+def owes_report(assignment: Assignment, due: date) -> bool:
+    """A share owes the month's report when it was assigned before the report day, by which it was neither
+    finished nor cancelled, and its deadline had not passed."""
+    if assignment.status == AssignmentStatus.CANCELLED or assignment.assigned_at is None:
+        return False
+    if china_date(assignment.assigned_at) >= due or assignment.deadline < due:
+        return False
+    return not (assignment.accepted_at and assignment.accepted_at < deadline_end(due))
+
+
 def circular_rows(session: Session, period: str, due: date) -> list[dict]:
     """For each open monthly item, each unit's report for `period` (or its absence) by the report day."""
     items = session.scalars(
@@ -40,13 +50,14 @@ def circular_rows(session: Session, period: str, due: date) -> list[dict]:
     for item in items:
         units = []
         for assignment in item.assignments:
-            if assignment.status == AssignmentStatus.CANCELLED:
+            if not owes_report(assignment, due):
                 continue
             reports = sorted((f for f in assignment.feedbacks if f.period == period), key=lambda f: f.submitted_at)
             on_time = [f for f in reports if f.submitted_at < end]
             latest = reports[-1] if reports else None
             units.append({"unit": assignment.unit, "report": latest, "on_time": bool(on_time)})
-        rows.append({"item": item, "units": units})
+        if units:
+            rows.append({"item": item, "units": units})
     return rows
 
 

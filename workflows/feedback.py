@@ -15,7 +15,8 @@ from models.escalation import FailureReason
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from workflows.audit import record_step
-from workflows.escalation import fail_check
+from workflows.calendar import WorkCalendar
+from workflows.escalation import fail_check, latest_due_round
 from workflows.lifecycle import WORKING, TransitionError, actor_name, needs_sweep, refresh_item_status
 from workflows.notices import mail_unit
 
@@ -104,7 +105,8 @@ def submit_feedback(
         review_status=ReviewStatus.PENDING,
     )
     session.add(feedback)
-    upload_dir.mkdir(parents=True, exist_ok=True)
+    if uploads:
+        upload_dir.mkdir(parents=True, exist_ok=True)
     for upload in uploads:
         stored = f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}"
         (upload_dir / stored).write_bytes(upload.data)
@@ -147,10 +149,12 @@ def review_feedback(
     feedback.review_status, feedback.review_comment = verdict, comment or None
     feedback.reviewer_id, feedback.reviewed_at = getattr(actor, "id", None), now
     completes = verdict == ReviewStatus.ACCEPTED and feedback.period is None and feedback.percent_complete >= 100
+    final_pending = any(f.review_status == ReviewStatus.PENDING and f.period is None for f in assignment.feedbacks)
     if completes:
         assignment.status, assignment.accepted_at = A.ACCEPTED, now
-    elif feedback.period is None or assignment.status == A.SUBMITTED:
-        assignment.status = A.IN_PROGRESS
+    else:
+        # a share waits for review while a final (non-period) report is pending; otherwise it is being worked on
+        assignment.status = A.SUBMITTED if final_pending else A.IN_PROGRESS
     record_step(session, "审核反馈", feedback, f"{verdict.label}{('：' + comment) if comment else ''}", now=now)
     if verdict != ReviewStatus.ACCEPTED:
         mail_unit(
@@ -163,6 +167,11 @@ def review_feedback(
             dedupe_key=f"feedback-review:{feedback.id}",
         )
     if verdict == ReviewStatus.UNSATISFACTORY:
+        # The failure answers the check round that was waiting for this review, if one was: it must not
+        # fail a second time on the same report at the next sweep.
+        due_round = latest_due_round(assignment, WorkCalendar.load(session), now)
+        if due_round is not None and feedback.period is None:
+            assignment.checks_done = due_round
         fail_check(session, assignment, FailureReason.UNSATISFACTORY, china_date(now), actor=actor, now=now)
     needs_sweep(assignment, now)
     refresh_item_status(session, assignment.item, now=now)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clock import china_date
-from models.assignment import Assignment
+from models.assignment import Assignment, AssignmentStatus
 from models.escalation import FailureReason
 from models.item import Rhythm
 from models.notice import NoticeKind
@@ -121,7 +121,16 @@ def handle_period_events(
     for event in events:
         if event.day <= today and (assignment.id, event.kind.value, event.period) not in done:
             latest[event.period] = event
+    final_pending = assignment.status == AssignmentStatus.SUBMITTED  # the unit reported completion: periods are moot
     for event in latest.values():
+        if final_pending:
+            session.add(
+                ReminderLog(
+                    assignment_id=assignment.id, kind=event.kind, slot=event.day, period=event.period, created_at=now
+                )
+            )
+            done.add((assignment.id, event.kind.value, event.period))
+            continue
         already_checked = (assignment.id, ReminderKind.LAGGARD.value, event.period) in done
         if event.kind == ReminderKind.PERIOD and not already_checked and not reported(assignment, event.period, today):
             _send_period_reminder(session, assignment, event, now=now)
