@@ -10,6 +10,7 @@ at. Nothing here reads the clock: everything happens at `now` or at moments plan
 
 import heapq
 import itertools
+import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
@@ -51,6 +52,7 @@ from workflows.demo_plan import (
     UnitPlan,
     plan_office,
 )
+from workflows.demo_roster import bounce_one_address, tend_roster
 from workflows.feedback import FeedbackInput, acknowledge, decide_extension, request_extension, review_feedback
 from workflows.feedback import submit_feedback as submit_feedback_form
 from workflows.items import save_item
@@ -108,7 +110,13 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
             for assignment in item.assignments:
                 needs_sweep(assignment, now)  # the first real sweep looks at every open share
         session.flush()
+        if fresh:
+            tend_roster(
+                session, random.Random(HISTORY_DAYS), now=now, supervisor=find_user(session, data.SUPERVISOR_ACCOUNT[0])
+            )
         _mark_sent(session, after_id=last_message)
+        if fresh:
+            bounce_one_address(session, random.Random(HISTORY_DAYS))
     counts["notices"] = session.scalar(select(func.count(Notice.id))) - notices_before
     return {**counts, "accounts": accounts}
 
