@@ -12,6 +12,7 @@ from models import (
     BureauLeader,
     CalendarDay,
     Circular,
+    Confirmation,
     Escalation,
     ExtensionRequest,
     FailureReason,
@@ -23,6 +24,7 @@ from models import (
     OutboxMessage,
     QuarterTarget,
     Role,
+    StandIn,
     Unit,
     User,
 )
@@ -53,6 +55,8 @@ EXPECTED = {
     "calendar": {"admin": ALL, "supervisor": READS, "leader": set(), "liaison": set()},
     "outbox": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
     "quarter_target": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": READS},
+    "stand_in": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},
+    "confirmation": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
 }
 MODELS = {
     "item": Item,
@@ -71,6 +75,8 @@ MODELS = {
     "calendar": CalendarDay,
     "outbox": OutboxMessage,
     "quarter_target": QuarterTarget,
+    "stand_in": StandIn,
+    "confirmation": Confirmation,
 }
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 SERIAL = itertools.count()
@@ -145,6 +151,22 @@ def record_of(endpoint: str, own: Unit) -> int:
         db.session.add(target)
         db.session.flush()
         return target.id
+    if endpoint == "stand_in":
+        stand_in = StandIn(
+            liaison=make_liaison(own),
+            name="代理人",
+            email="stand-in@example.org",
+            start=date(2026, 12, 1),
+            end=date(2026, 12, 9),
+        )
+        db.session.add(stand_in)
+        db.session.flush()
+        return stand_in.id
+    if endpoint == "confirmation":
+        confirmation = Confirmation(liaison=make_liaison(own), campaign=f"C{next(SERIAL)}", sent_at=NOW)
+        db.session.add(confirmation)
+        db.session.flush()
+        return confirmation.id
     if endpoint == "outbox":
         make_liaison(own, email=f"liaison{next(SERIAL)}@example.org")
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
