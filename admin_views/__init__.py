@@ -13,6 +13,7 @@ from admin_views.calendar import CalendarDayView
 from admin_views.dashboard import DashboardView
 from admin_views.extensions import ExtensionView
 from admin_views.feedback import FeedbackView
+from admin_views.imports import ImportView
 from admin_views.instructions import InstructionView
 from admin_views.items import ItemView
 from admin_views.notices import CircularView, EscalationView, NoticeView
@@ -65,6 +66,7 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))
+    admin.add_view(ImportView(name="导入导出", category="督查网络", endpoint="imports", url="/admin/import"))
     admin.add_view(StandInView(StandIn, name="代理", category="督查网络"))
     admin.add_view(ConfirmationView(Confirmation, name="名录核对", category="督查网络"))
     admin.add_view(DirectoryHealthView(name="名录体检", category="督查网络"))

@@ -28,6 +28,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
     """承办任务."""
 
     endpoint_name = "assignment"
+    count_cap = 2000
     details_template = "admin/assignment_details.html"
     column_list = ["item", "unit", "role", "deadline", "status", "escalation_level", "acknowledged_at"]
     column_export_list = [

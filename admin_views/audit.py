@@ -10,6 +10,7 @@ class AuditView(SecureModelView):
     """操作留痕."""
 
     endpoint_name = "audit"
+    count_cap = 2000
     can_view_details = True
     column_list = ["at", "actor_name", "action", "entity", "entity_id", "summary"]
     column_default_sort = ("id", True)

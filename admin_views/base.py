@@ -10,9 +10,10 @@ from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT_FORMATTERS
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import false
+from sqlalchemy import false, func, literal
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Query
 
 from admin_views import exporting
 from admin_views.permissions import CREATE, DELETE, EDIT, EXPORT, READ, allowed
@@ -116,6 +117,40 @@ def enum_choices(model) -> dict[str, list[tuple[str, str]]]:
     return choices
 
 
+class AtLeast(int):
+    """A count that stopped at its cap: shown as "2000+", used as 2000 for the pager."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
+class CappedCount:
+    """A count query that stops counting at `cap` rows, so a list's cost does not grow with its table.
+
+    Flask-Admin adds search, filters and joins to the count query by calling Query methods; every call is passed
+    through and its result wrapped again, and `scalar()` counts at most cap + 1 matching rows.
+    """
+
+    def __init__(self, query, cap: int):
+        self.query, self.cap = query, cap
+
+    def __getattr__(self, name):
+        attribute = getattr(self.query, name)
+        if not callable(attribute):
+            return attribute
+
+        def passed_through(*args, **kwargs):
+            result = attribute(*args, **kwargs)
+            return CappedCount(result, self.cap) if isinstance(result, Query) else result
+
+        return passed_through
+
+    def scalar(self) -> int:
+        rows = self.query.with_entities(literal(1)).limit(self.cap + 1).subquery()
+        found = self.query.session.query(func.count()).select_from(rows).scalar()
+        return AtLeast(self.cap) if found > self.cap else found
+
+
 class SecureModelView(ModelView):
     """A Flask-Admin screen that checks the role for every operation and limits liaisons to their unit."""
 
@@ -130,6 +165,7 @@ class SecureModelView(ModelView):
     column_type_formatters_export = EXPORT_TYPE_FORMATTERS
     column_display_pk = False
     search_hint: str | None = None  # the search box's placeholder, when the derived one reads badly
+    count_cap: int | None = None  # big tables: count at most this many rows ("2000+"), see CappedCount
 
     def __init__(self, model, session=None, name=None, category=None, **kwargs):
         labels = model_labels(model)
@@ -214,7 +250,8 @@ class SecureModelView(ModelView):
         return self._scoped(super().get_query())
 
     def get_count_query(self):
-        return self._scoped(super().get_count_query())
+        query = self._scoped(super().get_count_query())
+        return CappedCount(query, self.count_cap) if self.count_cap else query
 
     def get_one(self, id):
         pk = sa_inspect(self.model).primary_key[0]
@@ -228,7 +265,9 @@ class SecureModelView(ModelView):
     def _apply_sorting(self, query, joins, sort_column, sort_desc):
         query, joins = super()._apply_sorting(query, joins, sort_column, sort_desc)
         pk = sa_inspect(self.model).primary_key[0]
-        return query.order_by(pk.desc()), joins
+        # Same direction as the sort (or newest first by default), so an index on the sort column serves both.
+        ascending = sort_column is not None and not sort_desc
+        return query.order_by(pk.asc() if ascending else pk.desc()), joins
 
     # ----- errors in Chinese ----------------------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:

@@ -49,6 +49,7 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
     """落实情况反馈表."""
 
     endpoint_name = "feedback"
+    count_cap = 2000
     details_template = "admin/feedback_details.html"
     column_auto_select_related = False
     column_list = [

@@ -86,6 +86,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
     """督查事项."""
 
     endpoint_name = "item"
+    count_cap = 2000
     details_template = "admin/item_details.html"
     column_list = ["number", "title", "source", "lead_unit", "responsible_leader", "deadline", "rhythm", "status"]
     column_details_list = [

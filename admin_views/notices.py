@@ -29,6 +29,7 @@ class NoticeView(SecureModelView):
     """通知文书: every numbered notice issued, printable."""
 
     endpoint_name = "notice"
+    count_cap = 2000
     details_template = "admin/notice_details.html"
     column_list = ["number", "kind", "title", "unit", "issued_at", "issued_by_name"]
     column_details_list = [

@@ -69,6 +69,7 @@ class OutboxView(SecureModelView):
     """发件箱."""
 
     endpoint_name = "outbox"
+    count_cap = 2000
     column_list = ["created_at", "recipient_name", "subject", "kind", "status", "attempts", "last_error", "sent_at"]
     column_details_list = [
         "created_at",

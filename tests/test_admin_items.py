@@ -249,3 +249,16 @@ def test_should_keep_an_unreadable_deadline_as_typed_with_a_chinese_message(clie
     login(client, "sup")
     page = client.post("/admin/item/new/", data=item_form(office, deadline="下周五前")).get_data(as_text=True)
     assert "无法识别的完成时限" in page and 'value="下周五前"' in page
+
+
+def test_should_stop_counting_at_the_cap_so_the_list_does_not_grow_with_the_table(client, office):
+    for n in range(5):
+        make_item(office["units"][0], title=f"计数事项{n}")
+    db.session.commit()
+    view = next(v for v in client.application.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "item")
+    view.count_cap = 3
+    login(client, "sup")
+    assert "列表 (3+)" in client.get("/admin/item/").get_data(as_text=True)
+    assert "列表 (1)" in client.get("/admin/item/?search=计数事项4").get_data(as_text=True)
+    overdue = filter_arg(client.application, "item", "是否逾期")
+    assert "列表 (3+)" in client.get(f"/admin/item/?flt0_{overdue}=0").get_data(as_text=True)
