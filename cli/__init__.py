@@ -4,6 +4,7 @@ from flask import Flask
 
 from cli.database import init_db_command
 from cli.demo import seed_demo_command
+from cli.imports import IMPORT_COMMANDS
 from cli.mail import send_mail_command
 from cli.server import serve_command
 from cli.sweep import sweep_command
@@ -19,5 +20,6 @@ def register_commands(app: Flask) -> None:
         serve_command,
         send_mail_command,
         sweep_command,
+        *IMPORT_COMMANDS,
     ):
         app.cli.add_command(command)

@@ -1,0 +1,140 @@
+"""Benchmark: importing a 重点工作任务分解表 of 10,000 items (read, preview, write, commit) into a 54-unit office.
+
+    .venv/bin/python scripts/bench_import.py [--rows 10000] [--database-url URL]
+
+Target: well under a minute for 10,000 rows. Without --database-url a fresh SQLite file is used; with a PostgreSQL
+URL (postgresql://…) the tables are created in a new schema that is dropped afterwards.
+"""
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from app import create_app  # noqa: E402
+from clock import CHINA  # noqa: E402
+from extensions import db  # noqa: E402
+from models import Assignment, AuditEvent, BureauLeader, Item, ItemSource, Rhythm, Unit, UnitKind  # noqa: E402
+from workflows import demo_data  # noqa: E402
+from workflows.importing.runner import CLI_ACTOR, plan_import, run_import  # noqa: E402
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=CHINA)
+HEADERS = [
+    "序号",
+    "事项名称",
+    "来源",
+    "具体要求",
+    "交办领导",
+    "分工领导",
+    "牵头单位",
+    "协办单位",
+    "责任人",
+    "完成时限",
+    "办理周期",
+]
+
+
+def seed_office() -> tuple[list[str], list[str]]:
+    """The demo office's bureau leaders and 54 units; returns their names."""
+    leaders = {}
+    for key, name, title, _, escalations, order in demo_data.LEADERS:
+        leaders[key] = BureauLeader(name=name, title=title, receives_escalations=escalations, sort_order=order)
+    units = []
+    for prefix, kind, rows in (
+        ("JZ", UnitKind.AFFILIATED, demo_data.AFFILIATED_UNITS),
+        ("BB", UnitKind.DEPARTMENT, demo_data.DEPARTMENTS),
+    ):
+        for n, (name, leader) in enumerate(rows, start=1):
+            units.append(
+                Unit(code=f"{prefix}{n:02d}", name=name, kind=kind, active=True, leader_in_charge=leaders[leader])
+            )
+    db.session.add_all([*leaders.values(), *units])
+    db.session.commit()
+    return [u.name for u in units], [leader.name for leader in leaders.values()]
+
+
+def items_file(rows: int, units: list[str], leaders: list[str]) -> bytes:
+    """A decomposition table with a title row, mixed date styles, several co-units and all three rhythms."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("重点工作任务分解表")
+    sheet.append(["2026年重点工作任务分解表"])
+    sheet.append(HEADERS)
+    sources, rhythms = [s.label for s in ItemSource], [r.label for r in Rhythm]
+    for n in range(rows):
+        lead = units[n % len(units)]
+        co = "、".join(units[(n + k) % len(units)] for k in (7, 19)[: n % 3])
+        deadline = date(2026, 3, 31) + timedelta(days=n % 270)
+        when = [deadline, deadline.strftime("%Y年%-m月%-d日"), f"{5 + n % 10}个工作日"][n % 3]
+        sheet.append([n + 1, f"2026年重点工作第{n + 1}项：林区基础设施建设任务", sources[n % len(sources)],
+                      "按季度报送进展，年底前全面完成。", leaders[n % len(leaders)], leaders[(n + 1) % len(leaders)],
+                      lead, co, f"责任人{n % 97}", when, rhythms[n % len(rhythms)]])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    """Seed the office, build the file, time the preview and the import, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--database-url", help="postgresql://… (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    schema, url = None, args.database_url
+    if url and url.startswith("postgresql"):
+        schema = "bench_import_" + uuid.uuid4().hex[:8]
+        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1) + f"?options=-csearch_path%3D{schema}"
+    url = url or "sqlite:///" + str(Path(tempfile.mkdtemp()) / "bench.sqlite")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    try:
+        with app.app_context():
+            upgrade()
+            units, leaders = seed_office()
+            started = time.perf_counter()
+            data = items_file(args.rows, units, leaders)
+            print(
+                f"文件：{args.rows} 行，{len(data) / 1024 / 1024:.1f} MB（生成用时 {time.perf_counter() - started:.1f} 秒）"
+            )
+
+            started = time.perf_counter()
+            preview = plan_import(db.session, "items", data, filename="bench.xlsx", now=NOW)
+            preview_seconds = time.perf_counter() - started
+            db.session.rollback()
+            print(f"预览（读取+逐行检查）：{preview_seconds:.1f} 秒；{preview.summary()}")
+            for problem in preview.problems[:5]:
+                print("  ", problem)
+
+            started = time.perf_counter()
+            plan = run_import(db.session, "items", data, filename="bench.xlsx", actor=CLI_ACTOR, now=NOW)
+            db.session.commit()
+            total = time.perf_counter() - started
+            count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+            print(f"导入（读取+检查+写入+提交）：{total:.1f} 秒；{plan.summary()}")
+            print(
+                f"数据库：事项 {count(Item)}，承办任务 {count(Assignment)}，留痕 {count(AuditEvent)}（{db.engine.dialect.name}）"
+            )
+
+            started = time.perf_counter()
+            again = plan_import(db.session, "items", data, filename="bench.xlsx", now=NOW)
+            print(f"再次预览同一文件：{time.perf_counter() - started:.1f} 秒；{again.summary()}")
+            db.engine.dispose()
+    finally:
+        if schema:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+if __name__ == "__main__":
+    main()
