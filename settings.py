@@ -49,6 +49,8 @@ def defaults(app: Flask) -> dict:
         "CONFIRMATION_LINK_DAYS": 30,
         "CONFIRMATION_REMIND_AFTER_DAYS": 7,
         "CONFIRMATION_MAX_AGE_DAYS": 200,
+        "IMPORT_FOLDER": str(Path(app.instance_path) / "imports"),
+        "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
         "UPLOAD_FOLDER": str(Path(app.instance_path) / "uploads"),
         "ATTACHMENT_EXTENSIONS": ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "jpg", "jpeg", "png", "txt"],
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,

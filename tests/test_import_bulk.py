@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from openpyxl import Workbook
 
+import workflows.items as items_workflow
 from clock import CHINA
 from extensions import db
 from models import Item, SequenceCounter
 from tests.data.workbooks import ITEM_HEADERS, build_office, row_counts
 from tests.factories import make_item
-from workflows.importing import items as item_importer
 from workflows.importing.runner import ImportFailed, plan_import, run_import
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
@@ -60,7 +60,7 @@ def test_should_write_nothing_when_the_last_of_10000_rows_is_wrong(office):
 def test_should_roll_everything_back_when_writing_fails_halfway(office, monkeypatch):
     before = row_counts()
     counter_before = db.session.scalar(db.select(SequenceCounter.value))
-    real_save_item, saved = item_importer.save_item, []
+    real_save_item, saved = items_workflow.save_item, []
 
     def failing_save_item(session, item, co_units, **kwargs):
         """save_item, failing on the 251st item."""
@@ -69,7 +69,7 @@ def test_should_roll_everything_back_when_writing_fails_halfway(office, monkeypa
         saved.append(item.title)
         return real_save_item(session, item, co_units, **kwargs)
 
-    monkeypatch.setattr(item_importer, "save_item", failing_save_item)
+    monkeypatch.setattr(items_workflow, "save_item", failing_save_item)
     with pytest.raises(ImportFailed) as failure:
         run_import(db.session, "items", big_table(300), actor="命令行导入", now=NOW)
     db.session.rollback()

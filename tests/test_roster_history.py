@@ -118,3 +118,9 @@ def test_should_reject_a_stand_in_ending_before_it_starts_on_the_screen(client, 
     page = client.post("/admin/stand_in/new/", data=form, follow_redirects=True).get_data(as_text=True)
     assert "代理结束日期不能早于开始日期" in page and "赵代理" in page
     assert db.session.scalar(db.select(db.func.count()).select_from(StandIn)) == 0
+
+
+def test_should_make_a_new_entry_without_an_explicit_active_flag_the_units_primary(forest):
+    liaison = Liaison(unit=forest, name="王林", email="wang@example.org")
+    save_liaison(db.session, liaison, now=on(date(2026, 6, 1)))
+    assert liaison.active and liaison.is_primary

@@ -10,7 +10,14 @@ from clock import china_date
 from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentRole
 from models.item import Item, ItemStatus
 from models.unit import Unit
-from workflows.numbering import ITEM_SERIES, format_number, next_sequence, parse_number, reserve_sequence
+from workflows.numbering import (
+    ITEM_SERIES,
+    format_number,
+    next_sequence,
+    parse_number,
+    reserve_sequence,
+    take_sequences,
+)
 
 
 def number_item(session: Session, item: Item, *, now: datetime) -> None:
@@ -28,20 +35,61 @@ def number_item(session: Session, item: Item, *, now: datetime) -> None:
     item.number = format_number(ITEM_SERIES, item.year, item.seq)
 
 
-def save_item(session: Session, item: Item, co_units: Iterable[Unit], *, actor=None, now: datetime) -> Item:
-    """Create or update an item from a form: number it, stamp who did it, and sync its assignments."""
+def save_item(
+    session: Session, item: Item, co_units: Iterable[Unit], *, actor=None, now: datetime, flush: bool = True
+) -> Item:
+    """Create or update an item from a form: number it, stamp who did it, and sync its assignments.
+
+    `flush=False` leaves the flush to the caller (save_items flushes in batches); a new item that already carries
+    a number taken by save_items keeps it.
+    """
     is_new = item.id is None
     if is_new:
         session.add(item)
-        number_item(session, item, now=now)
+        if not (item.number and item.seq):
+            number_item(session, item, now=now)
         item.status = item.status or ItemStatus.REGISTERED
         item.created_by_id = getattr(actor, "id", None)
     elif inspect(item).attrs.number.history.has_changes():
         number_item(session, item, now=now)
     item.updated_by_id = getattr(actor, "id", None)
     sync_assignments(session, item, co_units, now=now)
-    session.flush()
+    if flush:
+        session.flush()
     return item
+
+
+def save_items(
+    session: Session, entries: list[tuple[Item, list[Unit]]], *, actor=None, now: datetime, batch: int = 500
+):
+    """Save many items (an import): the new ones' numbers taken in one statement, the rest flushed in batches.
+
+    Raises ValueError naming the entry's position (0-based) with the reason, as save_item does.
+    """
+    new = [item for item, _ in entries if item.id is None and not item.number]
+    if new:
+        year = china_date(now).year
+        first = take_sequences(session, ITEM_SERIES, year, len(new))
+        for offset, item in enumerate(new):
+            item.year, item.seq = year, first + offset
+            item.number = format_number(ITEM_SERIES, year, item.seq)
+    with session.no_autoflush:
+        for position, (item, co_units) in enumerate(entries):
+            try:
+                save_item(session, item, co_units, actor=actor, now=now, flush=False)
+            except ValueError as error:
+                raise ItemSaveError(position, str(error)) from error
+            if (position + 1) % batch == 0:
+                session.flush()
+    session.flush()
+
+
+class ItemSaveError(ValueError):
+    """save_items refused one entry: which one (0-based) and why (Chinese)."""
+
+    def __init__(self, position: int, message: str):
+        super().__init__(message)
+        self.position = position
 
 
 def sync_assignments(session: Session, item: Item, co_units: Iterable[Unit], *, now: datetime) -> None:

@@ -56,6 +56,20 @@ def next_sequence(session: Session, prefix: str, year: int) -> int:
         ).scalar_one()
 
 
+def take_sequences(session: Session, prefix: str, year: int, count: int) -> int:
+    """Take `count` consecutive numbers of a series at once (bulk imports); returns the first of them."""
+    key = f"{prefix}:{year}"
+    with session.no_autoflush:
+        _ensure_counter(session, key)
+        last = session.execute(
+            update(SequenceCounter)
+            .where(SequenceCounter.key == key)
+            .values(value=SequenceCounter.value + count)
+            .returning(SequenceCounter.value)
+        ).scalar_one()
+    return last - count + 1
+
+
 def reserve_sequence(session: Session, prefix: str, year: int, seq: int) -> None:
     """Record that `seq` was used by hand, so generated numbers continue after it."""
     key = f"{prefix}:{year}"

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clock import china_date
@@ -14,6 +14,8 @@ from workflows.audit import record_step
 def save_liaison(session: Session, liaison: Liaison, *, now: datetime) -> Liaison:
     """Save a roster entry: keep one primary per unit, and open or close its tenure when it joins, moves or leaves."""
     session.add(liaison)
+    if liaison.active is None:  # a new entry is in post unless said otherwise (the column default comes too late)
+        liaison.active = True
     unit_id = liaison.unit_id if liaison.unit_id is not None else liaison.unit.id
     with session.no_autoflush:
         query = select(Liaison).where(
@@ -40,15 +42,12 @@ def save_liaison(session: Session, liaison: Liaison, *, now: datetime) -> Liaiso
 
 def _keep_tenure(session: Session, liaison: Liaison, unit_id: int, today: date) -> None:
     """The open tenure follows the entry: none while inactive, one for its current unit while active."""
-    state = inspect(liaison)
-    unit_history = state.attrs.unit_id.history
-    previous_unit = unit_history.deleted[0] if unit_history.deleted else None
     open_tenures = session.scalars(select(Tenure).where(Tenure.liaison_id == liaison.id, Tenure.end.is_(None))).all()
     for tenure in open_tenures:
         if not liaison.active or tenure.unit_id != unit_id:
             tenure.end = today
     if liaison.active and not any(t.unit_id == unit_id for t in open_tenures):
-        start = today if open_tenures or previous_unit else (liaison.since or today)
+        start = today if open_tenures else (liaison.since or today)
         session.add(Tenure(liaison_id=liaison.id, unit_id=unit_id, start=start))
     session.flush()
 

@@ -18,7 +18,7 @@ from workflows.importing.cells import is_blank, parse_date, single_line
 from workflows.importing.matching import leader_index, name_key, unit_index
 from workflows.importing.reader import Column, Table
 from workflows.importing.report import CREATE, UNCHANGED, UPDATE, Change, Problem, RowPlan
-from workflows.items import save_item
+from workflows.items import ItemSaveError, save_items
 
 SOURCES = enum_lookup(
     ItemSource,
@@ -255,6 +255,7 @@ class ItemImporter(Importer):
     def apply(self, session, rows: list[RowPlan], *, actor, now: datetime) -> None:
         """Create or update each item through save_item: numbered 督〔year〕N号, status 立项, assignments in step."""
         user = None if isinstance(actor, str) else actor
+        entries = []
         for plan in rows:
             item = plan.target or Item()
             for key, value in plan.values.items():
@@ -262,7 +263,8 @@ class ItemImporter(Importer):
             co_units = plan.extra["co_units"]
             if co_units is None:
                 co_units = item.co_units if plan.target is not None else []
-            try:
-                save_item(session, item, co_units, actor=user, now=now)
-            except ValueError as error:
-                raise ValueError(f"第{plan.row}行：{error}") from error
+            entries.append((item, co_units))
+        try:
+            save_items(session, entries, actor=user, now=now)
+        except ItemSaveError as error:
+            raise ValueError(f"第{rows[error.position].row}行：{error}") from error
