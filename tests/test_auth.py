@@ -191,3 +191,29 @@ class TestWithCsrf:
         response = client.post("/admin/unit/delete/", data={"id": unit_id, "csrf_token": csrf_token_from(listing)})
         assert response.status_code == 302
         assert db.session.get(Unit, unit_id) is None
+
+
+def test_should_let_a_user_change_their_own_password(client):
+    make_user("zhang", Role.SUPERVISOR)
+    db.session.commit()
+    login(client, "zhang")
+    wrong = client.post("/account/password", data={"current": "nope", "new": "a-new-secret", "repeat": "a-new-secret"})
+    assert "当前密码不正确" in wrong.get_data(as_text=True)
+    short = client.post("/account/password", data={"current": PASSWORD, "new": "short", "repeat": "short"})
+    assert "密码至少需要" in short.get_data(as_text=True)
+    mismatch = client.post("/account/password", data={"current": PASSWORD, "new": "a-new-secret", "repeat": "another"})
+    assert "两次输入的新密码不一致" in mismatch.get_data(as_text=True)
+    assert (
+        client.post(
+            "/account/password", data={"current": PASSWORD, "new": "a-new-secret", "repeat": "a-new-secret"}
+        ).status_code
+        == 302
+    )
+    client.post("/logout")
+    assert login(client, "zhang").status_code == 401
+    assert login(client, "zhang", "a-new-secret").status_code == 302
+
+
+def test_should_send_an_anonymous_visitor_of_the_password_page_to_the_login(client):
+    response = client.get("/account/password")
+    assert response.status_code == 302 and "/login" in response.location

@@ -3,15 +3,15 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from clock import utcnow
 from extensions import db, login_manager
 from models.user import User
-from workflows.accounts import authenticate
+from workflows.accounts import authenticate, reset_password
 
 bp = Blueprint("auth", __name__)
 
@@ -63,6 +63,36 @@ def logout():
     logout_user()
     flash("您已安全退出。", "success")
     return redirect(url_for("auth.login"))
+
+
+class PasswordForm(FlaskForm):
+    """Change one's own password."""
+
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。")])
+    new = PasswordField("新密码", validators=[DataRequired("请输入新密码。"), Length(max=200)])
+    repeat = PasswordField(
+        "再次输入新密码", validators=[DataRequired("请再次输入新密码。"), EqualTo("new", "两次输入的新密码不一致。")]
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let the signed-in user change their own password (the first admin's generated one, above all)."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors = [*form.current.errors, "当前密码不正确。"]
+        else:
+            try:
+                reset_password(db.session, current_user, form.new.data, now=utcnow())
+            except ValueError as problem:
+                form.new.errors = [*form.new.errors, str(problem)]
+            else:
+                db.session.commit()
+                flash("密码已修改。", "success")
+                return redirect(url_for("admin.index"))
+    return render_template("auth/password.html", form=form)
 
 
 @login_manager.user_loader
