@@ -11,10 +11,7 @@ from models.feedback import ReviewStatus
 from models.item import Item, ItemStatus, Satisfaction
 from models.notice import Notice, NoticeKind
 from workflows.audit import record_step
-from workflows.mail import render_text
-from workflows.notices import issue_notice, mail_notice, mail_unit
-from workflows.recipients import unit_contacts
-from workflows.tokens import assignment_link
+from workflows.notices import mail_unit, notify_unit
 
 A, S = AssignmentStatus, ItemStatus
 WORKING = (A.ASSIGNED, A.IN_PROGRESS, A.SUBMITTED)
@@ -63,29 +60,17 @@ def assign_item(session: Session, item: Item, *, actor, now: datetime) -> list[N
 
 def send_assignment_notice(session: Session, assignment: Assignment, *, actor, now: datetime) -> Notice:
     """Issue and e-mail the 督查通知单 of one assignment (also used to send it again)."""
-    item, unit = assignment.item, assignment.unit
-    context = {"item": item, "assignment": assignment, "unit": unit}
-    notice = issue_notice(
+    return notify_unit(
         session,
+        assignment,
         NoticeKind.ASSIGNMENT,
-        title=f"关于“{item.title}”的督查通知单",
-        addressee=unit.name,
-        body=render_text("notice_assignment.txt", context),
-        now=now,
+        title=f"关于“{assignment.item.title}”的督查通知单",
+        body_template="notice_assignment.txt",
+        mail_template="assignment",
+        context={},
         issued_by=actor_name(actor),
-        item=item,
-        assignment=assignment,
-        unit=unit,
-    )
-    mail_notice(
-        session,
-        notice,
-        template="assignment",
-        context={**context, "link": assignment_link(assignment)},
-        recipients=unit_contacts(session, unit, on=china_date(now)),
         now=now,
     )
-    return notice
 
 
 def resend_assignment_notice(session: Session, assignment: Assignment, *, actor, now: datetime) -> Notice:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from clock import china_date
 from models.notice import NUMBER_PREFIXES, Notice, NoticeKind
-from workflows.mail import queue_mail
+from workflows.mail import queue_mail, render_text
 from workflows.numbering import format_number, next_sequence
 from workflows.recipients import unit_contacts
 from workflows.tokens import assignment_link
@@ -96,3 +96,43 @@ def mail_unit(
         assignment_id=assignment.id,
         notice_id=notice.id if notice is not None else None,
     )
+
+
+def notify_unit(
+    session: Session,
+    assignment,
+    kind: NoticeKind,
+    *,
+    title: str,
+    body_template: str,
+    mail_template: str,
+    context: dict,
+    issued_by: str,
+    now: datetime,
+) -> Notice:
+    """Issue a numbered notice addressed to the assignment's unit and e-mail it to the unit's contacts, once."""
+    unit = assignment.unit
+    context = {"item": assignment.item, "assignment": assignment, "unit": unit, **context}
+    notice = issue_notice(
+        session,
+        kind,
+        title=title,
+        addressee=unit.name,
+        body=render_text(body_template, context),
+        now=now,
+        issued_by=issued_by,
+        item=assignment.item,
+        assignment=assignment,
+        unit=unit,
+    )
+    mail_unit(
+        session,
+        assignment,
+        kind=kind.value,
+        template=mail_template,
+        context=context,
+        now=now,
+        dedupe_key=f"notice:{notice.number}",
+        notice=notice,
+    )
+    return notice

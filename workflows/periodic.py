@@ -24,10 +24,7 @@ from models.reminder import ReminderKind, ReminderLog
 from workflows.calendar import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.escalation import fail_check, ladder_active
-from workflows.mail import render_text
-from workflows.notices import issue_notice, mail_notice, mail_unit
-from workflows.recipients import unit_contacts
-from workflows.tokens import assignment_link
+from workflows.notices import mail_unit, notify_unit
 
 
 @dataclass(frozen=True)
@@ -166,31 +163,14 @@ def _act_on_laggard(session: Session, assignment: Assignment, event: PeriodEvent
         if ladder_active(assignment):
             fail_check(session, assignment, FailureReason.PERIOD_MISSED, event.report_day, actor=None, now=now)
         return
-    item, unit = assignment.item, assignment.unit
-    context = {
-        "item": item,
-        "assignment": assignment,
-        "unit": unit,
-        "period": event.period,
-        "report_day": event.report_day,
-    }
-    notice = issue_notice(
+    notify_unit(
         session,
+        assignment,
         NoticeKind.ASSIGNMENT,
-        title=f"关于{unit.name}未按期报送“{item.title}”{event.period}进展的督查通知单",
-        addressee=unit.name,
-        body=render_text("notice_period_laggard.txt", context),
-        now=now,
+        title=f"关于{assignment.unit.name}未按期报送“{assignment.item.title}”{event.period}进展的督查通知单",
+        body_template="notice_period_laggard.txt",
+        mail_template="period_laggard",
+        context={"period": event.period, "report_day": event.report_day},
         issued_by=current_app.config["OFFICE_NAME"],
-        item=item,
-        assignment=assignment,
-        unit=unit,
-    )
-    mail_notice(
-        session,
-        notice,
-        template="period_laggard",
-        context={**context, "link": assignment_link(assignment)},
-        recipients=unit_contacts(session, unit, on=china_date(now)),
         now=now,
     )

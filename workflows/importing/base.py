@@ -1,6 +1,7 @@
 """What every importer shares: typed reading of a row's cells into its plan, and old → new comparison."""
 
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -25,7 +26,7 @@ from workflows.importing.report import Change, Problem, RowPlan
 EMPTY = "（空）"
 
 
-class Importer:
+class Importer(ABC):
     """One kind of import: its columns, its template's example row, and how it plans and applies rows."""
 
     kind = ""
@@ -37,13 +38,13 @@ class Importer:
         """The drop-down lists of the template, by name (enum labels, unit and leader names)."""
         return {}
 
+    @abstractmethod
     def plan(self, session, table: Table, *, now: datetime) -> list[RowPlan]:
         """Decide what each row does, reading the database once and writing nothing."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, session, rows: list[RowPlan], *, actor, now: datetime) -> None:
         """Write the planned rows (the plan has no problem); flush, never commit."""
-        raise NotImplementedError
 
 
 def enum_lookup(enum_class: type[LabeledEnum], synonyms: dict[str, str] | None = None) -> dict[str, LabeledEnum]:
