@@ -41,18 +41,34 @@ def add_items(count: int, start: int, units: list[int], *, due: int = 0) -> None
             deadline = date(2026, 12, 15) if is_due else date(2026, 1, 1) + timedelta(days=rng.randrange(0, 700))
             items.append(
                 {
-                    "id": n + 1, "number": f"督〔2026〕{n + 1}号", "year": 2026, "seq": n + 1, "title": f"基准事项{n + 1}",
-                    "source": rng.choice(list(ItemSource)).value, "lead_unit_id": units[n % len(units)], "deadline": deadline,
-                    "rhythm": "one_off", "status": "in_progress" if is_due else rng.choice(["closed", "in_progress", "assigned"]),
-                    "created_at": created, "updated_at": created,
+                    "id": n + 1,
+                    "number": f"督〔2026〕{n + 1}号",
+                    "year": 2026,
+                    "seq": n + 1,
+                    "title": f"基准事项{n + 1}",
+                    "source": rng.choice(list(ItemSource)).value,
+                    "lead_unit_id": units[n % len(units)],
+                    "deadline": deadline,
+                    "rhythm": "one_off",
+                    "status": "in_progress" if is_due else rng.choice(["closed", "in_progress", "assigned"]),
+                    "created_at": created,
+                    "updated_at": created,
                 }
             )
             assignments.append(
                 {
-                    "item_id": n + 1, "unit_id": units[n % len(units)], "role": "lead", "deadline": deadline,
+                    "item_id": n + 1,
+                    "unit_id": units[n % len(units)],
+                    "role": "lead",
+                    "deadline": deadline,
                     "status": "in_progress" if is_due else rng.choice(["accepted", "in_progress", "assigned"]),
-                    "escalation_level": 0, "checks_done": 0, "token_version": 1,
-                    "assigned_at": created, "acknowledged_at": created, "created_at": created, "updated_at": created,
+                    "escalation_level": 0,
+                    "checks_done": 0,
+                    "token_version": 1,
+                    "assigned_at": created,
+                    "acknowledged_at": created,
+                    "created_at": created,
+                    "updated_at": created,
                     # not due: their next look is some day next year (or never, once accepted)
                     "next_action_on": TODAY if is_due else date(2027, 1, 1) + timedelta(days=rng.randrange(0, 300)),
                 }
@@ -90,15 +106,22 @@ def main() -> None:
         upgrade()
         units = []
         for i in range(54):
-            unit = Unit(code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED, head_email=f"head{i}@example.org")
+            unit = Unit(
+                code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED, head_email=f"head{i}@example.org"
+            )
             db.session.add(unit)
-            db.session.add(Liaison(unit=unit, name=f"联络员{i}", email=f"l{i}@example.org", is_primary=True, active=True))
+            db.session.add(
+                Liaison(unit=unit, name=f"联络员{i}", email=f"l{i}@example.org", is_primary=True, active=True)
+            )
             units.append(unit)
         db.session.commit()
         unit_ids = [u.id for u in units]
         add_items(args.small, 0, unit_ids, due=args.due)
         small, examined_small = measure(args.repeat)
-        print(f"{args.small:>9,} items: sweep median {small * 1000:7.1f} ms, {examined_small} assignments examined", flush=True)
+        print(
+            f"{args.small:>9,} items: sweep median {small * 1000:7.1f} ms, {examined_small} assignments examined",
+            flush=True,
+        )
         started = time.perf_counter()
         add_items(args.items - args.small, args.small, unit_ids)
         print(f"   (added {args.items - args.small:,} items in {time.perf_counter() - started:.1f} s)", flush=True)
