@@ -100,47 +100,44 @@ def confirm(token):
     return redirect(url_for("roster.show", token=token))
 
 
-@bp.route("/<token>/correct", methods=["POST"])
-def correct(token):
-    """申请更正 (waits for a supervisor)."""
+def _propose(token, verdict: ConfirmationAnswer, form, failing_field: str, success: str, page_key: str):
+    """A correction or a departure: the form's fields are the proposal's; it waits for a supervisor."""
     confirmation, error = _confirmation_or_error(token)
     if error:
         return error
-    form = CorrectionForm(prefix="fix")
     if form.validate_on_submit():
-        proposal = Correction(
-            post=form.post.data or "",
-            office_phone=form.office_phone.data or "",
-            mobile=form.mobile.data or "",
-            email=form.email.data or "",
-            comment=form.comment.data or "",
-        )
-        done = _submit(token, confirmation, ConfirmationAnswer.CORRECTED, proposal, form, "comment")
+        proposal = Correction(**{f.short_name: f.data or "" for f in form if f.short_name != "csrf_token"})
+        done = _submit(token, confirmation, verdict, proposal, form, failing_field)
         if done:
-            flash("更正已提交，督查室审核后将更新名录。", "success")
+            flash(success, "success")
             return done
-    return _page(token, confirmation, correction=form, status=400)
+    return _page(token, confirmation, status=400, **{page_key: form})
+
+
+@bp.route("/<token>/correct", methods=["POST"])
+def correct(token):
+    """申请更正 (waits for a supervisor)."""
+    return _propose(
+        token,
+        ConfirmationAnswer.CORRECTED,
+        CorrectionForm(prefix="fix"),
+        "comment",
+        "更正已提交，督查室审核后将更新名录。",
+        "correction",
+    )
 
 
 @bp.route("/<token>/left", methods=["POST"])
 def left(token):
     """已离任, naming a successor (waits for a supervisor)."""
-    confirmation, error = _confirmation_or_error(token)
-    if error:
-        return error
-    form = LeftForm(prefix="left")
-    if form.validate_on_submit():
-        proposal = Correction(
-            successor_name=form.successor_name.data or "",
-            successor_email=form.successor_email.data or "",
-            successor_mobile=form.successor_mobile.data or "",
-            comment=form.comment.data or "",
-        )
-        done = _submit(token, confirmation, ConfirmationAnswer.LEFT, proposal, form, "successor_name")
-        if done:
-            flash("已提交离任及接任人信息，督查室审核后将更新名录。", "success")
-            return done
-    return _page(token, confirmation, left=form, status=400)
+    return _propose(
+        token,
+        ConfirmationAnswer.LEFT,
+        LeftForm(prefix="left"),
+        "successor_name",
+        "已提交离任及接任人信息，督查室审核后将更新名录。",
+        "left",
+    )
 
 
 def register_roster_portal(app: Flask) -> None:

@@ -1,7 +1,6 @@
 """Working days in China: the statutory holiday calendar, corrected by admins, Monday–Friday when a year is unknown."""
 
 import logging
-from collections.abc import Iterable
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -87,10 +86,6 @@ class WorkCalendar:
     def first_workday_of_month(self, year: int, month: int) -> date:
         """The first working day of a month."""
         return self.next_workday(date(year, month, 1))
-
-    def workdays(self, days: Iterable[date]) -> list[date]:
-        """The working days among `days`."""
-        return [day for day in days if self.is_workday(day)]
 
 
 def calendar_warnings(calendar: WorkCalendar, today: date) -> list[str]:
