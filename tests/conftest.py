@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.testing import FlaskClient
 
 from app import create_app
@@ -15,8 +16,19 @@ from clock import CHINA
 from extensions import db
 from models import Base
 
+# The wall clock the views read during the tests: a Thursday morning, ticking from there. The office scenarios are
+# dated around it (December 2026 deadlines, links valid 30 days after), so the suite must not depend on the real date.
+TEST_WALL_CLOCK = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
+
 PG_URL = os.environ.get("DUBAN_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def wall_clock():
+    """Stand the clock at TEST_WALL_CLOCK for the whole session (views, tokens, cookies and mail dates alike)."""
+    with time_machine.travel(TEST_WALL_CLOCK, tick=True):
+        yield
 
 
 def postgres_url(schema: str) -> str:
