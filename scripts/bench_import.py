@@ -26,22 +26,12 @@ from clock import CHINA  # noqa: E402
 from extensions import db  # noqa: E402
 from models import Assignment, AuditEvent, BureauLeader, Item, ItemSource, Rhythm, Unit, UnitKind  # noqa: E402
 from workflows import demo_data  # noqa: E402
+from workflows.importing.items import ItemImporter  # noqa: E402
 from workflows.importing.runner import CLI_ACTOR, plan_import, run_import  # noqa: E402
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=CHINA)
-HEADERS = [
-    "序号",
-    "事项名称",
-    "来源",
-    "具体要求",
-    "交办领导",
-    "分工领导",
-    "牵头单位",
-    "协办单位",
-    "责任人",
-    "完成时限",
-    "办理周期",
-]
+# the template's headers, in the importer's order (the rows below fill all but 领导批示)
+HEADERS = [column.header for column in ItemImporter.columns if column.key != "instruction"]
 
 
 def seed_office() -> tuple[list[str], list[str]]:
