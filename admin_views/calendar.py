@@ -7,8 +7,7 @@ from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms import validators
+from wtforms import HiddenField, IntegerField, TextAreaField, validators
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from admin_views.base import SecureModelView

@@ -10,7 +10,8 @@ from chinese_calendar.constants import workdays as LIBRARY_WORKDAYS
 
 from extensions import db
 from models import AuditEvent, CalendarDay, Role
-from tests.factories import login, make_user
+from tests.conftest import csrf_token_from, make_config
+from tests.factories import PASSWORD, login, make_user
 from workflows.calendar import WorkCalendar
 from workflows.holiday_notice import parse_holiday_notice
 
@@ -216,6 +217,7 @@ def admin(client):
 def test_should_preview_then_confirm_a_pasted_notice_updating_existing_rows(admin):
     warning = admin.get("/admin/").get_data(as_text=True)  # 2027 has no holiday data yet: the dashboard says so
     assert "2027年的法定节假日" in warning and "/admin/calendar/notice/" in warning
+    assert "粘贴放假通知导入" in admin.get("/admin/calendar/").get_data(as_text=True)
     db.session.add(CalendarDay(day=date(2027, 2, 20), is_workday=False, note="手工录入"))  # to be corrected
     db.session.add(CalendarDay(day=date(2027, 10, 1), is_workday=False, note="国庆节"))  # already right
     db.session.commit()
@@ -274,4 +276,29 @@ def test_should_keep_the_notice_page_for_admins(client, role):
     assert client.get("/admin/calendar/notice/").status_code == 403
     assert client.post("/admin/calendar/notice/", data={"text": NOTICE_2027, "confirm": ""}).status_code == 403
     assert "粘贴国务院放假通知导入" not in client.get("/admin/").get_data(as_text=True)
+    assert "粘贴放假通知导入" not in client.get("/admin/calendar/").get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(CalendarDay)) == 0
+
+
+class TestWithCsrf:
+    """The notice page with CSRF protection on, as in production."""
+
+    @pytest.fixture
+    def app_config(self, migrated_database):
+        return make_config(migrated_database, WTF_CSRF_ENABLED=True)
+
+    def test_should_refuse_a_post_without_the_token_and_accept_the_pages_own(self, client):
+        make_user("root", Role.ADMIN)
+        db.session.commit()
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        client.post("/login", data={"username": "root", "password": PASSWORD, "csrf_token": token})
+        assert client.post("/admin/calendar/notice/", data={"text": NOTICE_2027}).status_code == 400
+        page = client.get("/admin/calendar/notice/").get_data(as_text=True)
+        preview = client.post(
+            "/admin/calendar/notice/", data={"text": NOTICE_2027, "csrf_token": csrf_token_from(page)}
+        )
+        shown = preview.get_data(as_text=True)
+        digest = shown.split('name="previewed" type="hidden" value="')[1].split('"')[0]
+        form = {"text": NOTICE_2027, "previewed": digest, "confirm": "", "csrf_token": csrf_token_from(shown)}
+        assert client.post("/admin/calendar/notice/", data=form).status_code == 302
+        assert db.session.scalar(db.select(db.func.count()).select_from(CalendarDay)) == 22
