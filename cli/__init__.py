@@ -4,6 +4,7 @@ from flask import Flask
 
 from cli.database import init_db_command
 from cli.demo import seed_demo_command
+from cli.holidays import import_holidays_command
 from cli.imports import IMPORT_COMMANDS
 from cli.mail import send_mail_command
 from cli.server import serve_command
@@ -21,5 +22,6 @@ def register_commands(app: Flask) -> None:
         send_mail_command,
         sweep_command,
         *IMPORT_COMMANDS,
+        import_holidays_command,
     ):
         app.cli.add_command(command)
