@@ -4,6 +4,7 @@ from flask import Flask
 
 from cli.database import init_db_command
 from cli.demo import seed_demo_command
+from cli.errors import with_database_errors
 from cli.imports import IMPORT_COMMANDS
 from cli.mail import send_mail_command
 from cli.server import serve_command
@@ -12,7 +13,7 @@ from cli.users import create_user_command
 
 
 def register_commands(app: Flask) -> None:
-    """Add Duban's commands to the app's CLI."""
+    """Add Duban's commands to the app's CLI; a database failure ends each with one Chinese line, not a traceback."""
     for command in (
         init_db_command,
         seed_demo_command,
@@ -22,4 +23,4 @@ def register_commands(app: Flask) -> None:
         sweep_command,
         *IMPORT_COMMANDS,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(with_database_errors(command))
