@@ -25,7 +25,8 @@ def defaults(app: Flask) -> dict:
         "LOGIN_LOCK_MINUTES": 15,
         "OFFICE_NAME": "督查室",
         "ORGANISATION_NAME": "林业局",
-        "PUBLIC_URL": "http://127.0.0.1:5000",
+        # Unset: links follow the address `serve` serves on (workflows/public_address.py).
+        "PUBLIC_URL": "",
         "MAIL_SERVER": "localhost",
         "MAIL_PORT": 25,
         "MAIL_DEFAULT_SENDER": ("林业局督查室", "duban@localhost"),

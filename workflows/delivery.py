@@ -490,6 +490,7 @@ def copy_as_new_message(session: Session, message: OutboxMessage, *, now: dateti
         item_id=message.item_id,
         assignment_id=message.assignment_id,
         notice_id=message.notice_id,
+        public_url=message.public_url,
     )
     session.add(copy)
     session.flush()
