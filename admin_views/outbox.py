@@ -1,8 +1,8 @@
 """The outbox screen (发件箱): every e-mail and how its delivery went, with a resend action; nothing is edited."""
 
-from flask import abort, flash
+from flask import abort, current_app, flash
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from clock import utcnow
 from extensions import db
 from models.outbox import OutboxMessage, OutboxStatus, mail_kind_label
 from models.user import Role
-from workflows.delivery import requeue_messages
+from workflows.delivery import requeue_messages, stuck_claims, stuck_cutoff
 
 RESEND_ROLES = (Role.ADMIN, Role.SUPERVISOR)
 STATUS_BADGES = {
@@ -29,8 +29,40 @@ def kind_options() -> list[tuple[str, str]]:
     return [(kind, mail_kind_label(kind)) for kind in kinds]
 
 
+STUCK_LABEL = "发送中（可能中断）"
+
+
+def claim_age(claimed_at, now) -> str:
+    """How long a message has been SENDING, in Chinese ("3 分钟", "2 小时 5 分钟")."""
+    minutes = max(int((now - claimed_at).total_seconds() // 60), 0)
+    if minutes < 1:
+        return "不到 1 分钟"
+    if minutes < 60:
+        return f"{minutes} 分钟"
+    return f"{minutes // 60} 小时 {minutes % 60} 分钟"
+
+
 def _status_badge(view, context, model, name):
+    if model.status == OutboxStatus.SENDING and model.claimed_at is not None:
+        now = utcnow()
+        age = escape(claim_age(model.claimed_at, now))
+        if model.claimed_at <= stuck_cutoff(now):
+            return Markup(f'<span class="badge badge-danger">{STUCK_LABEL}</span> <small>已 {age}</small>')
+        return Markup(f'<span class="badge badge-warning">{escape(model.status.label)}</span> <small>{age}</small>')
     return Markup(f'<span class="badge {STATUS_BADGES[model.status]}">{escape(model.status.label)}</span>')
+
+
+class StuckClaimFilter(BaseSQLAFilter):
+    """发送中（可能中断）: messages SENDING since before the stuck cutoff (their deliverer probably died)."""
+
+    def __init__(self):
+        super().__init__(OutboxMessage.claimed_at, STUCK_LABEL, options=[("1", "是")])
+
+    def apply(self, query, value, alias=None):
+        return query.filter(OutboxMessage.status == OutboxStatus.SENDING, self.column <= stuck_cutoff(utcnow()))
+
+    def operation(self):
+        return "为"
 
 
 def _recipient(view, context, model, name):
@@ -107,6 +139,7 @@ class OutboxView(SecureModelView):
         *enum_filters(OutboxMessage.status, OutboxStatus),
         FilterEqual(OutboxMessage.kind, "类别", options=QueryOptions(kind_options)),
         ChinaDateBetweenFilter(OutboxMessage.created_at, "创建时间"),
+        StuckClaimFilter(),
     ]
     column_formatters = {
         "recipient_name": _recipient,
@@ -123,6 +156,20 @@ class OutboxView(SecureModelView):
     }
     column_formatters_export = {"kind": _kind}
     column_auto_select_related = False
+    list_template = "admin/outbox_list.html"
+
+    def render(self, template, **kwargs):
+        """The list page also says how many messages look stuck in SENDING, and when they will go again."""
+        if template == self.list_template:
+            kwargs["stuck"] = stuck_claims(db.session, now=utcnow())
+            kwargs["stuck_filter_url"] = self._stuck_filter_url()
+            kwargs["claim_timeout_minutes"] = current_app.config["MAIL_CLAIM_TIMEOUT_MINUTES"]
+            kwargs["stuck_minutes"] = current_app.config["MAIL_STUCK_MINUTES"]
+        return super().render(template, **kwargs)
+
+    def _stuck_filter_url(self) -> str:
+        index, stuck = next((i, f) for i, f in enumerate(self._filters) if isinstance(f, StuckClaimFilter))
+        return self.get_url(".index_view", **{f"flt0_{self.get_filter_arg(index, stuck)}": "1"})
 
     def is_action_allowed(self, name: str) -> bool:
         if name == "resend":

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from cli.scheduler import start_scheduler
+from workflows.public_address import CONFIGURED, PublicAddress, record_serving_address
 
 
 @click.command("serve")
@@ -23,6 +24,7 @@ def serve_command(host, port, no_scheduler):
     click.echo("")
     click.echo("督查督办系统已启动 / Duban is running")
     click.echo(f"  地址 URL:      {url}")
+    click.echo(links_line(record_serving_address(app, host, port)))
     click.echo("  用户名 user:   admin")
     if password_file.exists():
         click.echo(f"  密码 password: 见 {password_file}（首次初始化时生成，仅本机可读）")
@@ -37,3 +39,15 @@ def serve_command(host, port, no_scheduler):
     click.echo("  按 Ctrl+C 停止 / press Ctrl+C to stop")
     click.echo("")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+def links_line(address: PublicAddress) -> str:
+    """The start-up line saying which public address e-mailed links will carry, and why."""
+    if address.source == CONFIGURED:
+        why = "由 DUBAN_PUBLIC_URL 设置"
+    else:
+        why = "未设置 DUBAN_PUBLIC_URL，使用本服务的地址；督办扫描和发信命令也使用它"
+    line = f"  邮件链接 links: {address.url}/ （{why}）"
+    if address.is_loopback:
+        line += "\n  注意：此地址只有本机能打开；收件人在其他电脑上时，请设置 DUBAN_PUBLIC_URL 为他们能打开的地址"
+    return line

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
+from cli.errors import describe_database_error, fail
 from clock import parse_now
 from extensions import db
 from workflows.sweep import run_sweep
@@ -25,9 +26,7 @@ def sweep_command(now_text):
         db.session.commit()
     except OperationalError as error:
         db.session.rollback()
-        raise click.ClickException(
-            f"督办扫描未完成（数据库忙或被另一个扫描占用），未做任何更改：{error.orig}"
-        ) from error
+        fail(f"督办扫描未完成，未做任何更改。{describe_database_error(error)}")
     click.echo(
         f"督办扫描完成：检查承办任务 {report.examined} 项，催办 {report.reminders} 项（催办通知单 {report.reminder_notices} 份），"
         f"督查升级 {report.escalations} 次，督查通过 {report.rounds_passed} 次、待审核 {report.rounds_waiting} 次，"

@@ -54,6 +54,10 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, info=label("尝试次数"))
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, info=label("下次尝试"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("领取时间"))
+    # "host:pid:run" of the deliverer holding the claim: a dead process's claims are requeued at once.
+    claimed_by: Mapped[str | None] = mapped_column(String(120), info=label("发送进程"))
+    # The public address the message's links were built on (settings.public_url() at queue time).
+    public_url: Mapped[str | None] = mapped_column(String(200), info=label("链接地址"))
     last_error: Mapped[str | None] = mapped_column(Text, info=label("最近错误"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, info=label("创建时间"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("发送时间"))

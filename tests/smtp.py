@@ -15,7 +15,8 @@ Use it from a test module:
 
 Faults: `fail_next(n, code=451)` answers the next n messages with an error, then accepts again;
 `refuse(address)` answers 550 at RCPT for that recipient; `hang(seconds)` stalls the next message's DATA
-(longer than the client's timeout); `closed_port()` gives a port where connections are refused.
+(longer than the client's timeout); `slow(seconds)` makes every message take that long after it is stored
+(so a test can kill a client mid-run); `closed_port()` gives a port where connections are refused.
 The server is strict like a real MTA: a line over 998 bytes gets "500 Line too long" (aiosmtpd's default).
 """
 
@@ -96,6 +97,9 @@ class _Handler:
         if failure:
             return failure
         self.server._store(session, envelope)
+        if self.server.delay:
+            # Stored first, answered later: a client killed in between has sent the message but never saw the 250.
+            await asyncio.sleep(self.server.delay)
         return "250 2.0.0 Message accepted"
 
 
@@ -135,6 +139,7 @@ class SMTPTestServer:
         self.messages: list[ReceivedMail] = []
         self.rejected = 0  # messages answered with an injected failure or hang
         self.connections = 0
+        self.delay = 0.0  # seconds between storing a message and answering 250
         self._condition = threading.Condition()
         self._faults: list[tuple[float, str | None]] = []  # per coming message: (hang seconds, failure answer)
         self._refusals: dict[str, str] = {}
@@ -186,6 +191,10 @@ class SMTPTestServer:
         """
         with self._condition:
             self._faults.extend([(0, None)] * after + [(seconds, None)])
+
+    def slow(self, seconds: float) -> None:
+        """Answer every message `seconds` after storing it (a slow server, so a kill lands mid-run)."""
+        self.delay = seconds
 
     def reset(self) -> None:
         """Forget received messages, counters and pending faults."""

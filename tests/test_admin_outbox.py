@@ -166,3 +166,25 @@ def test_should_hand_mail_to_flask_mail_when_sending_is_suppressed(app):
     ]
     db.session.expire_all()
     assert db.session.get(OutboxMessage, message.id).status == OutboxStatus.SENT
+
+
+def test_should_show_messages_stuck_in_sending_with_their_age_and_a_filter(client, users):
+    from datetime import datetime as wall
+
+    now = wall.now(UTC)
+    stuck = add_message(OutboxStatus.SENDING, subject="卡住的通知", claimed_at=now - timedelta(minutes=12))
+    add_message(OutboxStatus.SENDING, subject="正在发送的通知", claimed_at=now - timedelta(seconds=10))
+    add_message(OutboxStatus.QUEUED, subject="待发送的通知")
+    db.session.commit()
+    login(client, users["supervisor"].username)
+    page = client.get("/admin/outbox/").get_data(as_text=True)
+    assert "1 封邮件发送中（可能中断）" in page and "发送中（可能中断）</span> <small>已 12 分钟" in page
+    assert "正在发送的通知" in page and "不到 1 分钟" in page
+    link = page.split("查看这些邮件")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    filtered = client.get(link).get_data(as_text=True)
+    assert stuck.subject in filtered
+    assert "正在发送的通知" not in filtered and "待发送的通知" not in filtered
+
+    db.session.execute(db.update(OutboxMessage).values(status=OutboxStatus.SENT, claimed_at=None))
+    db.session.commit()
+    assert "发送中（可能中断）</strong>" not in client.get("/admin/outbox/").get_data(as_text=True)

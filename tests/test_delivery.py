@@ -1,6 +1,7 @@
 """Delivering the outbox to a real SMTP server: one connection per batch, retries, faults, office hours, races."""
 
 import multiprocessing
+import os
 import smtplib
 import time
 import uuid
@@ -325,3 +326,24 @@ def test_should_deliver_every_message_exactly_once_when_deliverers_race(app, app
     db.session.expire_all()
     statuses = db.session.scalars(db.select(OutboxMessage.status)).all()
     assert statuses == [OutboxStatus.SENT] * 60
+
+
+def test_should_requeue_at_once_the_claims_of_a_deliverer_on_this_machine_that_has_ended(app, smtp_server):
+    import socket
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    host = socket.gethostname()
+    dead = queue(
+        "dead@example.org", status=OutboxStatus.SENDING, claimed_at=NOW, claimed_by=f"{host}:{ended.stdout.strip()}:a"
+    )
+    alive = queue(
+        "alive@example.org", status=OutboxStatus.SENDING, claimed_at=NOW, claimed_by=f"{host}:{os.getpid()}:b"
+    )
+    elsewhere = queue("far@example.org", status=OutboxStatus.SENDING, claimed_at=NOW, claimed_by="other-host:1:c")
+    report = deliver_outbox(db.session, now=NOW)
+    assert report.requeued_stale == 1 and report.sent == 1
+    assert [mail.rcpt_tos for mail in smtp_server.wait_for(1)] == [["dead@example.org"]]
+    assert reload(dead).status == OutboxStatus.SENT and reload(dead).claimed_by is None
+    assert reload(alive).status == reload(elsewhere).status == OutboxStatus.SENDING

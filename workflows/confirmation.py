@@ -15,6 +15,7 @@ from models.unit import Unit
 from workflows.audit import record_step
 from workflows.lifecycle import TransitionError, actor_name
 from workflows.mail import Recipient, queue_mail
+from workflows.public_address import public_url
 from workflows.roster import replace_liaison, save_liaison
 
 SALT = "duban-roster-confirmation"
@@ -36,7 +37,7 @@ def confirmation_token(confirmation: Confirmation) -> str:
 
 def confirmation_link(confirmation: Confirmation) -> str:
     """The absolute address of the liaison's confirmation page."""
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/roster/{confirmation_token(confirmation)}"
+    return f"{public_url()}/roster/{confirmation_token(confirmation)}"
 
 
 def check_confirmation_token(session: Session, token: str, *, now: datetime) -> Confirmation:

@@ -12,6 +12,7 @@ from models.item import Item, ItemSource, ItemStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus, SweepRun
 from workflows.calendar import WorkCalendar, calendar_warnings
+from workflows.public_address import public_url
 
 LIST_LIMIT = 20
 
@@ -80,4 +81,18 @@ def office_alerts(session: Session, *, today: date) -> dict:
     if alerts["last_sweep"] is not None and alerts["last_sweep"].tzinfo is None:
         alerts["last_sweep"] = alerts["last_sweep"].replace(tzinfo=UTC)  # SQLite returns the raw UTC text
     alerts["calendar"] = calendar_warnings(WorkCalendar.load(session), today)
+    alerts["other_links"] = mail_with_other_links(session, current=public_url())
     return alerts
+
+
+def mail_with_other_links(session: Session, *, current: str) -> dict:
+    """Unsent mail whose links point to another address than `current` (this server's): how many, and where to."""
+    unsent = OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING))
+    other = OutboxMessage.public_url.is_not(None) & (OutboxMessage.public_url != current)
+    rows = session.execute(
+        select(OutboxMessage.public_url, func.count())
+        .where(unsent, other)
+        .group_by(OutboxMessage.public_url)
+        .order_by(func.count().desc())
+    ).all()
+    return {"count": sum(n for _, n in rows), "urls": [url for url, _ in rows[:3]], "current": current}

@@ -1,21 +1,25 @@
 """Delivering the outbox: claim due messages, send them over one SMTP connection per batch, record each result.
 
-The commits live in deliver_outbox(), not in the caller, because delivery is three transactions by nature:
-the claim is committed before we talk to SMTP (so a second deliverer sees it and never sends the same message),
-and each batch's results are committed after it (so a crash later never resends what was delivered).
-Every other function here only flushes.
+The commits live in deliver_outbox(), not in the caller, because delivery is many short transactions by nature:
+the claim of a small batch is committed before we talk to SMTP (so a second deliverer sees it and never sends the
+same message), and each message's result is committed right after the server's answer (so a crash, even SIGKILL,
+resends at most the one message that was on the wire). Claims name their deliverer ("host:pid:run"): the claims
+of a deliverer on this machine that is no longer running are requeued at once, any other claim after
+MAIL_CLAIM_TIMEOUT_MINUTES. Every other function here only flushes.
 """
 
 import logging
+import os
 import smtplib
+import socket
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 from flask_mail import BadHeaderError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from clock import CHINA
@@ -112,6 +116,45 @@ def next_office_opening(calendar: WorkCalendar, now: datetime) -> datetime:
     return datetime.combine(day, start, CHINA)
 
 
+# ----- claimants -------------------------------------------------------------------------------------------------
+def new_claimant() -> str:
+    """A name for one delivery run: this machine, this process, and a run number ("host:pid:run")."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def process_is_running(pid: int) -> bool:
+    """True when a process with this id exists on this machine (signal 0 checks without touching it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def claimant_is_dead(claimant: str | None) -> bool:
+    """True only when the claimant ran on this machine and its process has ended; unknown claimants are alive."""
+    if not claimant:
+        return False
+    parts = claimant.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname()[:80] or not parts[1].isdigit():
+        return False
+    return not process_is_running(int(parts[1]))
+
+
+def dead_claimants(session: Session) -> list[str]:
+    """The claimants of messages still SENDING whose process on this machine has ended."""
+    claimants = session.scalars(
+        select(OutboxMessage.claimed_by)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_by.is_not(None))
+        .distinct()
+    ).all()
+    return [claimant for claimant in claimants if claimant_is_dead(claimant)]
+
+
 # ----- queries ----------------------------------------------------------------------------------------------------
 def count_due_messages(session: Session, *, now: datetime) -> int:
     """Messages waiting to be sent whose next attempt is due."""
@@ -123,10 +166,18 @@ def count_due_messages(session: Session, *, now: datetime) -> int:
 
 
 def requeue_stale_claims(session: Session, *, now: datetime) -> int:
-    """Put back messages left SENDING past MAIL_CLAIM_TIMEOUT_MINUTES (their deliverer died); count as an attempt."""
+    """Put back messages left SENDING by a deliverer that died; count it as an attempt.
+
+    A claim is stale when its deliverer ran on this machine and has ended (at once), or when it is older than
+    MAIL_CLAIM_TIMEOUT_MINUTES (a deliverer elsewhere, or one from before claims were named).
+    """
     config = current_app.config
     cutoff = now - timedelta(minutes=config["MAIL_CLAIM_TIMEOUT_MINUTES"])
-    stale = (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at <= cutoff)
+    abandoned = [OutboxMessage.claimed_at <= cutoff]
+    dead = dead_claimants(session)
+    if dead:
+        abandoned.append(OutboxMessage.claimed_by.in_(dead))
+    stale = (OutboxMessage.status == OutboxStatus.SENDING) & or_(*abandoned)
     # A message that keeps killing its deliverer must not loop forever: it, too, gives up after the max attempts.
     gave_up = session.execute(
         update(OutboxMessage)
@@ -135,6 +186,7 @@ def requeue_stale_claims(session: Session, *, now: datetime) -> int:
             status=OutboxStatus.FAILED,
             attempts=OutboxMessage.attempts + 1,
             claimed_at=None,
+            claimed_by=None,
             last_error="发送过程多次中断，已停止重试。",
         ),
         execution_options={"synchronize_session": False},
@@ -147,6 +199,7 @@ def requeue_stale_claims(session: Session, *, now: datetime) -> int:
             attempts=OutboxMessage.attempts + 1,
             next_attempt_at=now,
             claimed_at=None,
+            claimed_by=None,
             last_error="上次发送中断（发送进程异常退出），已重新排队。",
         ),
         execution_options={"synchronize_session": False},
@@ -155,8 +208,35 @@ def requeue_stale_claims(session: Session, *, now: datetime) -> int:
     return gave_up + requeued
 
 
-def claim_due_messages(session: Session, *, now: datetime, limit: int) -> list[Envelope]:
-    """Mark up to `limit` due messages SENDING in one atomic statement and return them; never two claimers per row.
+@dataclass(frozen=True)
+class StuckClaims:
+    """Messages SENDING for longer than a run needs (their deliverer probably died): how many, since when."""
+
+    count: int
+    oldest_claim: datetime | None
+
+
+def stuck_cutoff(now: datetime) -> datetime:
+    """Claims older than this are probably interrupted (MAIL_STUCK_MINUTES; a batch takes seconds)."""
+    return now - timedelta(minutes=int(current_app.config["MAIL_STUCK_MINUTES"]))
+
+
+def stuck_claims(session: Session, *, now: datetime) -> StuckClaims:
+    """The messages left SENDING since before stuck_cutoff(now), for the outbox screen."""
+    count, oldest = session.execute(
+        select(func.count(), func.min(OutboxMessage.claimed_at)).where(
+            OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= stuck_cutoff(now)
+        )
+    ).one()
+    if isinstance(oldest, str):  # SQLite may hand an aggregate back as the stored UTC text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return StuckClaims(count, oldest)
+
+
+def claim_due_messages(session: Session, *, now: datetime, limit: int, claimant: str | None = None) -> list[Envelope]:
+    """Mark up to `limit` due messages SENDING (by `claimant`) in one atomic statement; never two claimers per row.
 
     PostgreSQL: FOR UPDATE SKIP LOCKED lets concurrent claimers take different rows without waiting. The
     candidates are a MATERIALIZED CTE because PostgreSQL may re-run a plain `IN (subquery ... LIMIT)` for each
@@ -176,7 +256,7 @@ def claim_due_messages(session: Session, *, now: datetime, limit: int) -> list[E
     claimed = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(select(due.c.id)), OutboxMessage.status == OutboxStatus.QUEUED)
-        .values(status=OutboxStatus.SENDING, claimed_at=now)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=claimant)
         .returning(
             OutboxMessage.id,
             OutboxMessage.message_id,
@@ -265,14 +345,23 @@ def send_envelopes(envelopes: list[Envelope], *, now: datetime, report: Delivery
         yield Outcome(envelope, TEMPORARY, report.connection_error)
 
 
-def record_outcomes(session: Session, outcomes: Iterable[Outcome], *, now: datetime, report: DeliveryReport) -> None:
-    """Write each outcome to its row, if our claim (status SENDING, claimed_at = now) still holds; flush."""
+def record_outcomes(
+    session: Session,
+    outcomes: Iterable[Outcome],
+    *,
+    now: datetime,
+    report: DeliveryReport,
+    claimant: str | None = None,
+) -> None:
+    """Write each outcome to its row, if our claim (status SENDING, claimed at `now` by `claimant`) holds; flush."""
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     ours = (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at == now)
+    if claimant is not None:
+        ours &= OutboxMessage.claimed_by == claimant
     options = {"synchronize_session": False}
     for outcome in outcomes:
         envelope, attempts = outcome.envelope, outcome.envelope.attempts + 1
-        values = {"attempts": attempts, "claimed_at": None}
+        values = {"attempts": attempts, "claimed_at": None, "claimed_by": None}
         if outcome.result == SENT:
             values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
             report.sent += 1
@@ -296,11 +385,12 @@ def record_outcomes(session: Session, outcomes: Iterable[Outcome], *, now: datet
 
 
 def deliver_outbox(session: Session, *, now: datetime, limit: int | None = None) -> DeliveryReport:
-    """Deliver due messages batch by batch in office hours, committing between claim, send and record.
+    """Deliver due messages batch by batch in office hours: claim a small batch, then commit each result at once.
 
-    Each batch (MAIL_BATCH_SIZE) is claimed and committed, sent over one SMTP connection, then recorded and
-    committed. The run stops when nothing is due, after `limit` messages, or when the connection failed.
-    Claims carry `now`: keep MAIL_CLAIM_TIMEOUT_MINUTES well above the time a run takes.
+    Each batch (MAIL_BATCH_SIZE) is claimed and committed, then sent over one SMTP connection; every message's
+    result is recorded and committed right after the server's answer, so a crash (even SIGKILL) leaves at most
+    the message on the wire unrecorded. The run stops when nothing is due, after `limit` messages, or when the
+    connection failed.
     """
     report = DeliveryReport()
     report.requeued_stale = requeue_stale_claims(session, now=now)
@@ -312,20 +402,36 @@ def deliver_outbox(session: Session, *, now: datetime, limit: int | None = None)
         session.commit()
         return report
     batch_size = int(current_app.config["MAIL_BATCH_SIZE"])
+    claimant = new_claimant()
     while limit is None or report.attempted < limit:
         size = batch_size if limit is None else min(batch_size, limit - report.attempted)
-        envelopes = claim_due_messages(session, now=now, limit=size)
+        envelopes = claim_due_messages(session, now=now, limit=size, claimant=claimant)
         session.commit()  # the claim must be visible to other deliverers before anything goes out
         if not envelopes:
             break
-        outcomes: list[Outcome] = []
+        recorded: set[int] = set()
         try:
-            outcomes.extend(send_envelopes(envelopes, now=now, report=report))
-        finally:
-            # Even when something unexpected breaks the batch, what was sent is recorded as sent; the rest stays
-            # claimed and is requeued after MAIL_CLAIM_TIMEOUT_MINUTES.
-            record_outcomes(session, outcomes, now=now, report=report)
-            session.commit()
+            for outcome in send_envelopes(envelopes, now=now, report=report):
+                # One short transaction per message, right after the server's answer.
+                record_outcomes(session, [outcome], now=now, report=report, claimant=claimant)
+                session.commit()
+                recorded.add(outcome.envelope.id)
+        except Exception as error:
+            # Something unexpected broke the batch: give back the claims not yet tried, so the next run (even in
+            # this same process) takes them up again, then let the error go on.
+            session.rollback()
+            unsent = [
+                Outcome(envelope, TEMPORARY, _short(f"发送过程出错：{error!r}"))
+                for envelope in envelopes
+                if envelope.id not in recorded
+            ]
+            try:
+                record_outcomes(session, unsent, now=now, report=report, claimant=claimant)
+                session.commit()
+            except Exception:  # the database itself is gone: the claims wait for requeue_stale_claims()
+                session.rollback()
+                log.exception("outbox: could not give back %d claimed messages", len(unsent))
+            raise
         if report.connection_error:
             break
     return report
@@ -384,6 +490,7 @@ def copy_as_new_message(session: Session, message: OutboxMessage, *, now: dateti
         item_id=message.item_id,
         assignment_id=message.assignment_id,
         notice_id=message.notice_id,
+        public_url=message.public_url,
     )
     session.add(copy)
     session.flush()

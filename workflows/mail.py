@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from clock import CHINA
 from models.outbox import OutboxMessage, OutboxStatus
+from workflows.public_address import public_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "mail_templates"
 
@@ -91,7 +92,7 @@ def message_domain() -> str:
     address = sender[1] if isinstance(sender, tuple | list) else parseaddr(sender or "")[1]
     if "@" in address:
         return address.rsplit("@", 1)[1]
-    return urlsplit(current_app.config.get("PUBLIC_URL", "")).hostname or "duban.local"
+    return urlsplit(public_url()).hostname or "duban.local"
 
 
 def unique_recipients(recipients) -> list[Recipient]:
@@ -120,6 +121,7 @@ def queue_mail(
 ) -> list[OutboxMessage]:
     """Write one outbox message per recipient; with a dedupe_key, a recipient who already has it gets nothing."""
     messages = []
+    base_url = public_url()  # recorded on each row: the dashboard warns when it is not this server's address
     for recipient in unique_recipients(recipients):
         key = f"{dedupe_key}|{recipient.email.lower()}" if dedupe_key else None
         if key and session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
@@ -141,6 +143,7 @@ def queue_mail(
             item_id=item_id,
             assignment_id=assignment_id,
             notice_id=notice_id,
+            public_url=base_url[:200],
         )
         session.add(message)
         messages.append(message)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.assignment import Assignment
 from workflows.deadlines import deadline_end
+from workflows.public_address import public_url
 
 SALT = "duban-assignment-link"
 # A link is also refused once the signature is older than this, whatever the deadline says.
@@ -37,7 +38,7 @@ def make_token(assignment: Assignment) -> str:
 
 def assignment_link(assignment: Assignment) -> str:
     """The absolute address of the unit's page for this assignment, on the configured public URL."""
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/unit/{make_token(assignment)}"
+    return f"{public_url()}/unit/{make_token(assignment)}"
 
 
 def link_expires_at(assignment: Assignment) -> datetime:
