@@ -21,8 +21,13 @@
 
 /* Duban: behaviour that used to sit in inline on* attributes, which the Content-Security-Policy forbids.
    data-confirm on a form or button asks first; data-print prints; data-duban-action runs a list action;
-   a filter link never navigates. */
+   a filter link and a javascript: link never navigate. */
 (function () {
+  // Flask-Admin's menus and tabs use href="javascript:void(0)"; the CSP refuses such URLs, so never follow one.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='javascript:']") : null;
+    if (link) { event.preventDefault(); }
+  }, true);
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
