@@ -10,6 +10,7 @@ from settings import load_config
 from web.auth import register_auth
 from web.errors import register_error_pages
 from web.roster_portal import register_roster_portal
+from web.security import register_security
 from web.templating import register_template_helpers
 from web.unit_portal import register_unit_portal
 
@@ -19,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     load_config(app, test_config)
+    register_security(app)
     register_database(app)
     register_extensions(app)
     register_auth(app)

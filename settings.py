@@ -21,8 +21,17 @@ def defaults(app: Flask) -> dict:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        # Sign-in throttles (kept in the database, shared by every process): see workflows/accounts.py
         "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_LOCK_MINUTES": 1,
+        "LOGIN_MAX_LOCK_MINUTES": 60,
+        "LOGIN_ADDRESS_MAX_FAILURES": 30,
+        "LOGIN_ADDRESS_WINDOW_MINUTES": 15,
+        # Bad or expired links to the public pages (units, roster confirmation) allowed per address and window
+        "LINK_ADDRESS_MAX_FAILURES": 20,
+        "LINK_ADDRESS_WINDOW_MINUTES": 15,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (1 behind one nginx)
+        "TRUSTED_PROXIES": 0,
         "OFFICE_NAME": "督查室",
         "ORGANISATION_NAME": "林业局",
         # Unset: links follow the address `serve` serves on (workflows/public_address.py).
@@ -63,7 +72,7 @@ def defaults(app: Flask) -> dict:
 
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Fill app.config in order: defaults, instance/config.py, DUBAN_* environment, test overrides."""
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_instance_folder(Path(app.instance_path))
     app.config.from_mapping(defaults(app))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("DUBAN")
@@ -71,6 +80,36 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = persistent_secret_key(Path(app.instance_path) / "secret_key")
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def private_instance_folder(path: Path) -> None:
+    """Create instance/ readable by its owner only (700), and tighten it when it is ours and open to others."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        path.chmod(0o700)
+
+
+def private_sqlite_file(uri: str) -> None:
+    """An SQLite database holds password hashes and phone numbers: create it mode 600 before SQLite does.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they stay private too.
+    """
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix) or uri == prefix or ":memory:" in uri or "mode=memory" in uri:
+        return
+    path = Path(uri[len(prefix) :].split("?", 1)[0])
+    if not path.parent.is_dir():
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(0o600)
+    else:
+        os.close(fd)
 
 
 def persistent_secret_key(path: Path) -> str:

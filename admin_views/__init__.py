@@ -41,6 +41,7 @@ from models import (
     Unit,
     User,
 )
+from web.security import csp_nonce
 
 TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
 
@@ -53,6 +54,7 @@ def register_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(base_template="duban_master.html", fluid=True),
         index_view=DashboardView(name="工作台", url="/admin"),
         translations_path=TRANSLATIONS,
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(ItemView(Item, name="督查事项", category="督查督办"))
     admin.add_view(AssignmentView(Assignment, name="承办任务", category="督查督办"))

@@ -1,6 +1,6 @@
 """The accounts screen (admin only): create users, set roles, reset passwords, unlock and deactivate."""
 
-from flask import flash, request
+from flask import flash, request, session
 from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,8 +11,8 @@ from admin_views.lookups import leader_loader, unit_loader
 from clock import utcnow
 from extensions import db
 from models.user import Role, User
-from workflows.accounts import MIN_PASSWORD_LENGTH, password_problem, reset_password
-from workflows.audit import record_step
+from web.auth import SESSION_TOKEN
+from workflows.accounts import MIN_PASSWORD_LENGTH, password_problem, reset_password, unlock_account
 
 
 class UserView(SecureModelView):
@@ -40,7 +40,7 @@ class UserView(SecureModelView):
     form_extra_fields = {
         "new_password": PasswordField(
             "密码",
-            description=f"新建用户时必填；编辑时留空表示不修改，填写即重置密码并解除锁定。至少 {MIN_PASSWORD_LENGTH} 个字符。",
+            description=f"新建用户时必填；编辑时留空表示不修改，填写即重置密码、解除锁定并使该用户已登录的会话失效。至少 {MIN_PASSWORD_LENGTH} 个字符，不能是常见密码或包含用户名。",
         )
     }
     form_ajax_refs = {"unit": unit_loader("unit"), "leader": leader_loader("leader")}
@@ -65,9 +65,13 @@ class UserView(SecureModelView):
         if creating and not password:
             form.new_password.errors = [*form.new_password.errors, "新建用户必须设置密码。"]
             valid = False
-        elif password and password_problem(password):
-            form.new_password.errors = [*form.new_password.errors, password_problem(password)]
-            valid = False
+        elif password:
+            problem = password_problem(
+                password, username=form.username.data or "", names=(form.display_name.data or "",)
+            )
+            if problem:
+                form.new_password.errors = [*form.new_password.errors, problem]
+                valid = False
         if form.role.data == Role.LIAISON and not form.unit.data:
             form.unit.errors = [*form.unit.errors, "联络员必须指定所在单位。"]
             valid = False
@@ -78,7 +82,8 @@ class UserView(SecureModelView):
         if is_created:
             model.set_password(password)
         elif password:
-            reset_password(db.session, model, password, now=utcnow())
+            keep = session.get(SESSION_TOKEN) if model.id == current_user.id else None
+            reset_password(db.session, model, password, now=utcnow(), keep_session=keep)
 
     def on_model_delete(self, model):
         if model.id == current_user.id:
@@ -96,9 +101,7 @@ class UserView(SecureModelView):
     def action_unlock(self, ids):
         now = utcnow()
         for user in db.session.scalars(select(User).where(User.id.in_([int(i) for i in ids]))):
-            user.locked_until = None
-            user.failed_login_count = 0
-            record_step(db.session, "解除锁定", user, "", now=now)
+            unlock_account(db.session, user, now=now)
         db.session.commit()
         flash("已解除所选账户的登录锁定。", "success")
 

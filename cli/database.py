@@ -35,11 +35,15 @@ def init_database(*, now, admin_password: str | None) -> str | None:
 def init_db_command():
     """Upgrade the database to the newest schema and create the admin account (safe to run again)."""
     password_file = Path(current_app.instance_path) / "admin_password.txt"
-    generated = init_database(now=utcnow(), admin_password=os.environ.get("DUBAN_ADMIN_PASSWORD"))
+    try:
+        generated = init_database(now=utcnow(), admin_password=os.environ.get("DUBAN_ADMIN_PASSWORD"))
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(f"DUBAN_ADMIN_PASSWORD 不能使用：{error}") from error
     click.echo("数据库已升级到最新结构。")
     if generated:
         write_secret_file(password_file, f"用户名: admin\n密码: {generated}\n")
         click.echo("已创建管理员账户：")
         click.echo("  用户名: admin")
         click.echo(f"  密码:   {generated}")
-        click.echo(f"  （密码仅显示这一次，已保存到 {password_file}，权限 600；登录后请修改。）")
+        click.echo(f"  （密码仅显示这一次，已保存到 {password_file}，权限 600；首次登录后会提示修改。）")

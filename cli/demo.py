@@ -1,6 +1,10 @@
 """`flask seed-demo`: load a realistic demo office for trying Duban out (safe to run again)."""
 
+import os
+from pathlib import Path
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from clock import china_time, parse_now
@@ -43,8 +47,21 @@ def seed_demo_command(now_text, if_empty):
     if not any(result[key] for key in ("leaders", "units", "liaisons", "users", "items")):
         click.echo("  演示数据已齐全，未新增任何记录。")
     if result["accounts"]:
-        click.echo("已创建演示账户（密码仅显示这一次，请妥善保存）：")
-        for account in result["accounts"]:
-            click.echo(
-                f"  {account['role']} {account['display_name']}  用户名: {account['username']}  密码: {account['password']}"
-            )
+        password_file = Path(current_app.instance_path) / "demo_passwords.txt"
+        lines = [
+            f"  {account['role']} {account['display_name']}  用户名: {account['username']}  密码: {account['password']}"
+            for account in result["accounts"]
+        ]
+        save_private_lines(password_file, lines)
+        click.echo("已创建演示账户（密码仅显示这一次，首次登录后会提示修改）：")
+        for line in lines:
+            click.echo(line)
+        click.echo(f"  （已保存到 {password_file}，权限 600。）")
+
+
+def save_private_lines(path: Path, lines: list[str]) -> None:
+    """Append lines to a file only its owner can read (created mode 600, tightened if it was not)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "a") as handle:
+        handle.write("\n".join(lines) + "\n")

@@ -24,6 +24,7 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus, QuarterTarget, SweepLock, SweepRun
 from models.reminder import ReminderKind, ReminderLog
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
+from models.security import LoginSession, ThrottleEvent
 from models.unit import Unit, UnitKind
 from models.user import Role, User
 
@@ -58,6 +59,7 @@ __all__ = [
     "ItemSource",
     "ItemStatus",
     "LabeledEnum",
+    "LoginSession",
     "Liaison",
     "Notice",
     "NoticeKind",
@@ -75,6 +77,7 @@ __all__ = [
     "SweepLock",
     "SweepRun",
     "Tenure",
+    "ThrottleEvent",
     "Unit",
     "UnitKind",
     "User",

@@ -27,7 +27,14 @@ class User(UserMixin, Timestamped, Base):
 
     __tablename__ = "user"
     __audit__ = True
-    __audit_exclude__ = ("password_hash", "failed_login_count", "locked_until", "last_login_at")
+    __audit_exclude__ = (
+        "password_hash",
+        "failed_login_count",
+        "locked_until",
+        "last_login_at",
+        "last_login_address",
+        "must_change_password",
+    )
     __table_args__ = (CheckConstraint("role <> 'liaison' OR unit_id IS NOT NULL", name="liaison_has_unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +53,10 @@ class User(UserMixin, Timestamped, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("最近登录"))
     failed_login_count: Mapped[int] = mapped_column(SmallInteger, default=0, info=label("连续登录失败次数"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("锁定至"))
+    last_login_address: Mapped[str | None] = mapped_column(String(45), info=label("最近登录地址"))
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0", info=label("须修改初始密码")
+    )
 
     unit: Mapped[Unit | None] = relationship()
     leader: Mapped[BureauLeader | None] = relationship()

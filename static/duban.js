@@ -1,5 +1,6 @@
 /* Duban: Chinese words for the date pickers of Flask-Admin (daterangepicker 1.3 takes them from its options). */
 (function ($) {
+  if (!$) { return; }
   var chinese = {
     applyLabel: "确定", cancelLabel: "取消", fromLabel: "从", toLabel: "至", weekLabel: "周",
     customRangeLabel: "自定义", firstDay: 1,
@@ -16,4 +17,42 @@
     };
     $.fn.daterangepicker.duban = true;
   });
-})(jQuery);
+})(window.jQuery);
+
+/* Duban: behaviour that used to sit in inline on* attributes, which the Content-Security-Policy forbids.
+   data-confirm on a form or button asks first; data-print prints; data-duban-action runs a list action;
+   a filter link and a javascript: link never navigate. */
+(function () {
+  // Flask-Admin's menus and tabs use href="javascript:void(0)"; the CSP refuses such URLs, so never follow one.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='javascript:']") : null;
+    if (link) { event.preventDefault(); }
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target : event.target.parentElement;
+    if (!target || !target.closest) { return; }
+    var confirmButton = target.closest("button[data-duban-confirm]");
+    if (confirmButton && !window.confirm(confirmButton.getAttribute("data-duban-confirm"))) {
+      event.preventDefault();
+      return;
+    }
+    if (target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();
+      return;
+    }
+    var action = target.closest("[data-duban-action]");
+    if (action) {
+      event.preventDefault();
+      if (window.modelActions) { window.modelActions.execute(action.getAttribute("data-duban-action")); }
+      return;
+    }
+    if (target.closest("a.filter")) { event.preventDefault(); }
+  });
+})();

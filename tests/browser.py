@@ -45,3 +45,26 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+# Chromium logs CSP refusals to the console; the listener below also turns each `securitypolicyviolation`
+# event into a console error, so a refused inline handler or style is caught even when Chromium stays quiet.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """Start collecting the Content-Security-Policy violations the page reports; returns the (growing) list."""
+    violations: list[str] = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
+    return violations

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 
 from clock import utcnow
 from extensions import db
 from models import Role, User
 from tests.conftest import csrf_token_from, make_config
 from tests.factories import PASSWORD, login, make_user
-from workflows.accounts import authenticate
+from workflows.accounts import LoginPolicy, authenticate
 
 
 def test_should_sign_in_with_the_right_password_and_land_on_the_dashboard(client):
@@ -41,42 +42,54 @@ def test_should_refuse_a_wrong_password_with_one_chinese_message_for_unknown_and
     assert "用户名或密码错误" in unknown.get_data(as_text=True)
 
 
-def test_should_lock_the_account_for_15_minutes_after_5_failures_even_for_the_right_password(client):
+def test_should_lock_the_account_for_a_minute_after_5_failures_even_for_the_right_password(client):
     make_user("zhang", Role.SUPERVISOR)
     db.session.commit()
     for _ in range(4):
         assert "用户名或密码错误" in login(client, "zhang", "bad").get_data(as_text=True)
     fifth = login(client, "zhang", "bad").get_data(as_text=True)
-    assert "锁定" in fifth and "15" in fifth
+    assert "锁定 1 分钟" in fifth
     refused = login(client, "zhang")
     assert refused.status_code == 401 and "锁定" in refused.get_data(as_text=True)
     user = db.session.scalar(db.select(User).filter_by(username="zhang"))
     assert user.locked_until is not None
-    user.locked_until = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    assert login(client, "zhang").status_code == 302
+    with time_machine.travel(utcnow() + timedelta(minutes=1, seconds=1)):
+        assert login(client, "zhang").status_code == 302
+
+
+POLICY = LoginPolicy(max_failures=5, lock_minutes=1, max_lock_minutes=60, password_hash_method="pbkdf2:sha256:1000")
 
 
 def test_should_unlock_exactly_at_the_end_of_the_lock(app, now):
     user = make_user("zhang", Role.SUPERVISOR)
     for _ in range(5):
-        authenticate(db.session, "zhang", "bad", now=now, max_failures=5, lock_minutes=15)
-    assert user.locked_until == now + timedelta(minutes=15)
-    limits = {"max_failures": 5, "lock_minutes": 15}
-    assert (
-        authenticate(db.session, "zhang", PASSWORD, now=now + timedelta(minutes=15, seconds=-1), **limits).user is None
-    )
-    assert authenticate(db.session, "zhang", PASSWORD, now=now + timedelta(minutes=15), **limits).user is user
+        authenticate(db.session, "zhang", "bad", now=now, address="10.0.0.1", policy=POLICY)
+    assert user.locked_until == now + timedelta(minutes=1)
+    early = now + timedelta(minutes=1, seconds=-1)
+    assert authenticate(db.session, "zhang", PASSWORD, now=early, address="10.0.0.1", policy=POLICY).user is None
+    on_time = now + timedelta(minutes=1)
+    assert authenticate(db.session, "zhang", PASSWORD, now=on_time, address="10.0.0.1", policy=POLICY).user is user
+
+
+def test_should_double_the_lock_each_time_up_to_the_maximum(app, now):
+    user = make_user("zhang", Role.SUPERVISOR)
+    moment = now
+    lengths = []
+    for _ in range(8):
+        for _ in range(5):
+            authenticate(db.session, "zhang", "bad", now=moment, address="10.0.0.1", policy=POLICY)
+        lengths.append(user.locked_until - moment)
+        moment = user.locked_until
+    assert [int(length.total_seconds() // 60) for length in lengths] == [1, 2, 4, 8, 16, 32, 60, 60]
 
 
 def test_should_reset_the_failure_count_after_a_successful_sign_in(app, now):
     user = make_user("zhang", Role.SUPERVISOR)
-    limits = {"max_failures": 5, "lock_minutes": 15}
     for _ in range(4):
-        authenticate(db.session, "zhang", "bad", now=now, **limits)
-    assert authenticate(db.session, "zhang", PASSWORD, now=now, **limits).user is user
+        authenticate(db.session, "zhang", "bad", now=now, address="10.0.0.1", policy=POLICY)
+    assert authenticate(db.session, "zhang", PASSWORD, now=now, address="10.0.0.1", policy=POLICY).user is user
     for _ in range(4):
-        authenticate(db.session, "zhang", "bad", now=now, **limits)
+        authenticate(db.session, "zhang", "bad", now=now, address="10.0.0.1", policy=POLICY)
     assert user.locked_until is None
 
 

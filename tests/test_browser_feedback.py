@@ -8,7 +8,7 @@ import pytest
 
 from extensions import db
 from models import Item, ItemStatus, Role
-from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser
+from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser, watch_csp
 from tests.conftest import make_config
 from tests.factories import PASSWORD, make_item, make_user
 from tests.office import at, build_office
@@ -28,6 +28,14 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, headless, offline."""
     require_browser()
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture
+def page(page):
+    """The browser tab; the test fails if any page it visits reports a Content-Security-Policy violation."""
+    violations = watch_csp(page)
+    yield page
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import contextvars
 import pytest
 
 from extensions import db
-from models import Item, Role
-from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser
+from models import Item, Role, User
+from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser, watch_csp
 from tests.conftest import make_config
 from tests.factories import PASSWORD, make_leader, make_unit, make_user
 
@@ -22,6 +22,14 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, headless, offline."""
     require_browser()
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture
+def page(page):
+    """The browser tab; the test fails if any page it visits reports a Content-Security-Policy violation."""
+    violations = watch_csp(page)
+    yield page
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture
@@ -84,3 +92,26 @@ def test_should_sign_in_create_an_item_with_two_units_and_see_it_in_the_list(app
     item = db.session.scalar(db.select(Item).filter_by(title="春季森林防火专项检查"))
     assert sorted(a.unit.name for a in item.assignments) == ["东方红林场", "营林科"]
     assert item.responsible_leader.name == "王建国"
+
+
+def test_should_run_list_actions_and_delete_confirmations_under_the_content_security_policy(app, live_server, page):
+    make_user("root", Role.ADMIN, display_name="管理员")
+    make_user("zhang", Role.SUPERVISOR, display_name="张督查", locked_until=None)
+    db.session.commit()
+    page.goto(live_server.url + "/login")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(live_server.url + "/admin/user/")
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    row = page.locator("tr:has(td:text-is('zhang'))")
+    row.locator("button[data-duban-confirm]").click()  # delete asks first; dismissed, nothing is deleted
+    assert len(dialogs) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 2
+
+    row.locator("input.action-checkbox").check()
+    page.locator(".dropdown-menu:has([data-duban-action]) >> xpath=preceding-sibling::a[1]").click()
+    page.click("[data-duban-action=unlock]")  # no confirmation: the hidden action form is submitted
+    page.wait_for_selector("text=已解除所选账户的登录锁定")

@@ -292,6 +292,7 @@ class TestSeededOffice:
         assert liaison.role == Role.LIAISON and liaison.unit is not None
         assert liaison.check_password(accounts["lianluoyuan"]["password"])
         assert len({account["password"] for account in accounts.values()}) == 3
+        assert all(user.must_change_password for user in (supervisor, leader, liaison))
 
     def test_should_issue_a_numbered_notice_to_every_assigned_share_and_for_every_rung(self):
         assigned = [a for a in all_rows(Assignment) if a.assigned_at is not None]

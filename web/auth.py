@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -11,9 +11,17 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from clock import utcnow
 from extensions import db, login_manager
 from models.user import User
-from workflows.accounts import authenticate, reset_password
+from workflows.accounts import (
+    LoginPolicy,
+    authenticate,
+    end_session,
+    reset_password,
+    session_user,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
+SESSION_TOKEN = "duban_sid"  # the key of the server-side session's token in the signed cookie
 
 
 class LoginForm(FlaskForm):
@@ -40,27 +48,45 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
+        now = utcnow()
+        address = request.remote_addr or ""
         result = authenticate(
             db.session,
             form.username.data,
             form.password.data,
-            now=utcnow(),
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+            now=now,
+            address=address,
+            policy=LoginPolicy.from_config(current_app.config),
         )
-        db.session.commit()
         if result.user is not None:
-            login_user(result.user)
+            user = result.user
+            token = start_session(
+                db.session, user, now=now, lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"], address=address
+            )
+            ask_for_new_password = user.must_change_password
+            user.must_change_password = False  # ask once: the user may still keep it
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            session[SESSION_TOKEN] = token
+            if ask_for_new_password:
+                flash("您正在使用系统生成的初始密码，请设置一个只有您自己知道的新密码。", "warning")
+                return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")))
-        error = result.error
-    status = 200 if error is None else 401
+        db.session.commit()
+        error, status = result.error, result.status
+    else:
+        status = 200
     return render_template("auth/login.html", form=form, error=error), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out (POST with a CSRF token, so a link elsewhere cannot sign anyone out)."""
+    """Sign out (POST with a CSRF token, so a link elsewhere cannot sign anyone out); the server forgets the session."""
+    end_session(db.session, session.get(SESSION_TOKEN))
+    db.session.commit()
     logout_user()
+    session.pop(SESSION_TOKEN, None)
     flash("您已安全退出。", "success")
     return redirect(url_for("auth.login"))
 
@@ -85,7 +111,9 @@ def change_password():
             form.current.errors = [*form.current.errors, "当前密码不正确。"]
         else:
             try:
-                reset_password(db.session, current_user, form.new.data, now=utcnow())
+                reset_password(
+                    db.session, current_user, form.new.data, now=utcnow(), keep_session=session.get(SESSION_TOKEN)
+                )
             except ValueError as problem:
                 form.new.errors = [*form.new.errors, str(problem)]
             else:
@@ -97,9 +125,9 @@ def change_password():
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Reload the signed-in user from the session cookie."""
+    """Reload the signed-in user, only while the server still holds the cookie's session (not after sign-out)."""
     try:
-        return db.session.get(User, int(user_id))
+        return session_user(db.session, int(user_id), session.get(SESSION_TOKEN), now=utcnow())
     except (TypeError, ValueError):
         return None
 

@@ -8,6 +8,7 @@ from wtforms.validators import Email, Length, Optional, Regexp
 from clock import utcnow
 from extensions import db
 from models.roster import ConfirmationAnswer
+from web.throttle import count_bad_link, link_limit_page
 from workflows.audit import act_as
 from workflows.confirmation import ConfirmationLinkError, Correction, answer, check_confirmation_token
 from workflows.lifecycle import TransitionError
@@ -41,9 +42,13 @@ class LeftForm(FlaskForm):
 
 
 def _confirmation_or_error(token):
+    limited = link_limit_page()
+    if limited:
+        return None, limited
     try:
         return check_confirmation_token(db.session, token, now=utcnow()), None
     except ConfirmationLinkError as error:
+        count_bad_link()
         return None, (render_template("unit/invalid.html", message=str(error)), 403)
 
 

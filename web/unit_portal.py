@@ -15,6 +15,7 @@ from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
 from models.notice import Notice
 from models.periodic import QuarterTarget
+from web.throttle import count_bad_link, link_limit_page
 from workflows.audit import act_as
 from workflows.calendar import WorkCalendar
 from workflows.feedback import (
@@ -112,9 +113,13 @@ class ExtensionForm(FlaskForm):
 
 def _assignment_or_error(token: str):
     """The assignment the token opens, or the Chinese error page."""
+    limited = link_limit_page()
+    if limited:
+        return None, limited
     try:
         return check_token(db.session, token, now=utcnow()).assignment, None
     except LinkError as error:
+        count_bad_link()
         return None, (render_template("unit/invalid.html", message=str(error)), 403)
 
 

@@ -243,6 +243,7 @@ def _ensure_accounts(session: Session, plans: list[UnitPlan], leaders: dict, cou
         password = generate_password()
         user = create_user(session, username, password, role=role, display_name=name, unit_code=unit_code, now=now)
         user.email = email
+        user.must_change_password = True  # a generated password: asked to change it once, at first sign-in
         if role == Role.LEADER:
             user.leader = leader
         accounts.append({"username": username, "role": role.label, "display_name": name, "password": password})
