@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_login import current_user
+from markupsafe import escape
 
 from admin_views.accounts import UserView
 from admin_views.assignments import AssignmentView
@@ -19,6 +21,7 @@ from admin_views.items import ItemView
 from admin_views.notices import CircularView, EscalationView, NoticeView
 from admin_views.organisation import LeaderView, LiaisonView, UnitView
 from admin_views.outbox import OutboxView
+from admin_views.permissions import may
 from admin_views.quarter_targets import QuarterTargetView
 from admin_views.roster import ConfirmationView, DirectoryHealthView, StandInView
 from models import (
@@ -41,6 +44,7 @@ from models import (
     Unit,
     User,
 )
+from models.user import Role
 from web.security import csp_nonce
 
 TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
@@ -57,8 +61,8 @@ def register_admin(app: Flask) -> Admin:
         csp_nonce_generator=csp_nonce,
     )
     admin.add_view(ItemView(Item, name="督查事项", category="督查督办"))
-    admin.add_view(AssignmentView(Assignment, name="承办任务", category="督查督办"))
-    admin.add_view(FeedbackView(Feedback, name="反馈审核", category="督查督办"))
+    admin.add_view(AssignmentView(Assignment, name=RoleName("承办任务", "本单位任务"), category="督查督办"))
+    admin.add_view(FeedbackView(Feedback, name=RoleName("反馈审核", "本单位反馈"), category="督查督办"))
     admin.add_view(ExtensionView(ExtensionRequest, name="延期申请", category="督查督办"))
     admin.add_view(InstructionView(Instruction, name="领导批示", category="督查督办"))
     admin.add_view(NoticeView(Notice, name="通知文书", category="督查督办"))
@@ -76,4 +80,22 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(CalendarDayView(CalendarDay, name="节假日调整", category="系统"))
     admin.add_view(AuditView(AuditEvent, name="操作留痕", category="系统"))
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", category="系统"))
+    app.add_template_global(lambda step, record=None: may(current_user, step, record), "may")
     return admin
+
+
+class RoleName(str):
+    """A menu entry's name that reads differently for a liaison ("本单位任务") than for the office ("承办任务")."""
+
+    def __new__(cls, office: str, liaison: str):
+        name = super().__new__(cls, office)
+        name.liaison = liaison
+        return name
+
+    def __str__(self) -> str:
+        if has_request_context() and current_user.is_authenticated and current_user.role == Role.LIAISON:
+            return self.liaison
+        return str.__str__(self)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))

@@ -1,13 +1,16 @@
 """The assignments screen (承办任务): each unit's share, its history, and the supervisor's steps on it."""
 
-from flask import request
+from flask import request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
+from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
 from admin_views.formatters import assignment_deadline, escalation_badge, item_link
 from admin_views.items import unit_options
+from admin_views.permissions import may
 from admin_views.workflow_pages import WORKFLOW, ConfirmForm, DeadlineForm, ReasonForm, WorkflowPagesMixin
 from clock import china_date, utcnow
 from extensions import db
@@ -22,6 +25,15 @@ from workflows.escalation import stop_escalation
 from workflows.feedback import change_deadline
 from workflows.lifecycle import WORKING, resend_assignment_notice
 from workflows.tokens import assignment_link, link_expires_at, revoke_links
+
+
+def _status_with_handle(view, context, model, name):
+    """The share's status; for its own unit's liaison, the button that opens the unit page (签收, 反馈, 延期申请)."""
+    label = escape(model.status.label)
+    if model.status in WORKING and may(current_user, "assignment.handle", model):
+        url = url_for("portal.mine", assignment_id=model.id)
+        return Markup(f'{label} <a class="btn btn-sm btn-primary ml-1" href="{url}">办理</a>')
+    return label
 
 
 class AssignmentView(WorkflowPagesMixin, SecureModelView):
@@ -45,7 +57,13 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
     column_sortable_list = ["deadline", "status", "escalation_level"]
     column_searchable_list = [Item.number, Item.title]
     column_labels = {"item.number": "事项编号", "item.title": "事项名称"}
-    column_formatters = {"item": item_link, "escalation_level": escalation_badge, "deadline": assignment_deadline}
+    column_formatters = {
+        "item": item_link,
+        "escalation_level": escalation_badge,
+        "deadline": assignment_deadline,
+        "status": _status_with_handle,
+    }
+    admin_only_columns = ("checks_done", "token_version", "next_action_on")
     column_formatters_export = {"escalation_level": lambda v, c, m, n: ESCALATION_LABELS[m.escalation_level or 0]}
     column_filters = [
         FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
@@ -78,7 +96,10 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
                 ExtensionRequest, ExtensionRequest.assignment_id == assignment.id, order=[ExtensionRequest.id]
             ),
             "changes": rows(DeadlineChange, DeadlineChange.assignment_id == assignment.id, order=[DeadlineChange.id]),
-            "can_act": self._may(WORKFLOW) and assignment.status in WORKING,
+            "can_act": may(current_user, "assignment.act", assignment),
+            "handle_url": url_for("portal.mine", assignment_id=assignment.id)
+            if assignment.status in WORKING and may(current_user, "assignment.handle", assignment)
+            else None,
             "link": assignment_link(assignment) if self._may(WORKFLOW) else None,
             "link_expires": link_expires_at(assignment),
             "confirm": ConfirmForm(),

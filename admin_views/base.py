@@ -7,6 +7,7 @@ from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterNotEqual
 from flask_admin.contrib.sqla.validators import Unique
+from flask_admin.model import template as row_templates
 from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT_FORMATTERS
 from flask_login import current_user
 from markupsafe import Markup
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Query
 
 from admin_views import exporting
-from admin_views.permissions import CREATE, DELETE, EDIT, EXPORT, READ, allowed
+from admin_views.permissions import CREATE, DELETE, EDIT, EXPORT, READ, may
 from clock import CHINA
 from extensions import db
 from models.base import LabeledEnum
@@ -151,6 +152,19 @@ class CappedCount:
         return AtLeast(self.cap) if found > self.cap else found
 
 
+class RowAction(row_templates.TemplateLinkRowAction):
+    """An edit or delete icon shown only on the rows the user may change (see SecureModelView.may_row)."""
+
+    def __init__(self, template_name: str, title: str, operation: str):
+        super().__init__(template_name, title)
+        self.operation = operation
+
+    def render(self, context, row_id, row):
+        if not context.resolve("admin_view").may_row(self.operation, row):
+            return ""
+        return super().render(context, row_id, row)
+
+
 class SecureModelView(ModelView):
     """A Flask-Admin screen that checks the role for every operation and limits liaisons to their unit."""
 
@@ -166,6 +180,19 @@ class SecureModelView(ModelView):
     column_display_pk = False
     search_hint: str | None = None  # the search box's placeholder, when the derived one reads badly
     count_cap: int | None = None  # big tables: count at most this many rows ("2000+"), see CappedCount
+    admin_only_columns: tuple[str, ...] = ()  # internal fields (link version, next check date …): admins only
+
+    @property
+    def _details_columns(self):
+        columns = self.__dict__.get("_all_details_columns", [])
+        user = current_user
+        if not self.admin_only_columns or (user and user.is_authenticated and user.role == Role.ADMIN):
+            return columns
+        return [(name, label) for name, label in columns if name not in self.admin_only_columns]
+
+    @_details_columns.setter
+    def _details_columns(self, columns):
+        self.__dict__["_all_details_columns"] = columns
 
     def __init__(self, model, session=None, name=None, category=None, **kwargs):
         labels = model_labels(model)
@@ -190,10 +217,19 @@ class SecureModelView(ModelView):
 
     # ----- roles -------------------------------------------------------------------------------------------
     def _may(self, operation: str) -> bool:
-        user = current_user
-        if not user or not user.is_authenticated or not user.is_active:
-            return False
-        return allowed(self.endpoint_name, user.role, operation)
+        return may(current_user, f"{self.endpoint_name}.{operation}")
+
+    def may_row(self, operation: str, row) -> bool:
+        """May the user take `operation` (edit, delete) on this row, given its state (e.g. a reviewed report)?"""
+        return may(current_user, f"{self.endpoint_name}.{operation}", row)
+
+    def get_list_row_actions(self):
+        # Only offer the edit and delete icons on rows whose state allows them (a reviewed report is not editable).
+        swap = {
+            row_templates.EditRowAction: RowAction("row_actions.edit_row", "编辑", EDIT),
+            row_templates.DeleteRowAction: RowAction("row_actions.delete_row", "删除", DELETE),
+        }
+        return [swap.get(type(action), action) for action in super().get_list_row_actions()]
 
     @property
     def can_create(self) -> bool:

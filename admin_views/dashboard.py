@@ -2,10 +2,18 @@
 
 from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 
+from admin_views.permissions import may
 from clock import china_date, utcnow
 from extensions import db
+from models.extension import ExtensionRequest, ExtensionStatus
+from models.feedback import Feedback, ReviewStatus
+from models.item import Item
+from models.outbox import OutboxMessage, OutboxStatus
+from models.periodic import Circular, CircularStatus
+from models.roster import Confirmation, CorrectionStatus
 from models.user import Role
 from workflows.dashboard import dashboard_figures, office_alerts
 
@@ -19,6 +27,17 @@ class DashboardView(AdminIndexView):
     def inaccessible_callback(self, name, **kwargs):
         return redirect(url_for("auth.login", next=request.full_path))
 
+    def filtered_url(self, endpoint: str, column, value) -> str | None:
+        """The list of `endpoint` filtered to `column == value` (what a card counts), or None if the user may not read it."""
+        if not may(current_user, f"{endpoint}.read"):
+            return None
+        view = next(v for v in self.admin._views if getattr(v, "endpoint", None) == endpoint)
+        for index, flt in enumerate(view._filters or []):
+            if isinstance(flt, FilterEqual) and flt.column is column:
+                value = getattr(value, "value", value)
+                return url_for(f"{endpoint}.index_view", **{f"flt0_{view.get_filter_arg(index, flt)}": value})
+        raise LookupError(f"{endpoint} has no equality filter on {column}")
+
     @expose("/")
     def index(self):
         unit_id = current_user.unit_id if current_user.role == Role.LIAISON else None
@@ -26,5 +45,38 @@ class DashboardView(AdminIndexView):
         figures = dashboard_figures(db.session, today=today, unit_id=unit_id)
         alerts = office_alerts(db.session, today=today) if current_user.role in (Role.ADMIN, Role.SUPERVISOR) else None
         return self.render(
-            "admin/dashboard.html", figures=figures, alerts=alerts, unit=current_user.unit if unit_id else None
+            "admin/dashboard.html",
+            figures=figures,
+            alerts=alerts,
+            cards=self.cards(alerts) if alerts else [],
+            item_status=Item.status,
+            item_source=Item.source,
+            unit=current_user.unit if unit_id else None,
         )
+
+    def cards(self, alerts: dict) -> list[tuple[str, int, str, str]]:
+        """The office's to-do cards: (label, count, the list filtered to exactly what is counted, colour)."""
+        cards = [
+            ("待审核反馈", alerts["reviews"], ("feedback", Feedback.review_status, ReviewStatus.PENDING), "primary"),
+            (
+                "待审批延期",
+                alerts["extensions"],
+                ("extension", ExtensionRequest.status, ExtensionStatus.PENDING),
+                "primary",
+            ),
+            (
+                "待审核名录更正",
+                alerts["corrections"],
+                ("confirmation", Confirmation.correction_status, CorrectionStatus.PENDING),
+                "primary",
+            ),
+            ("月通报草稿", alerts["draft_circulars"], ("circular", Circular.status, CircularStatus.DRAFT), "primary"),
+            ("待发送邮件", alerts["queued_mail"], ("outbox", OutboxMessage.status, OutboxStatus.QUEUED), "secondary"),
+            ("发送失败邮件", alerts["failed_mail"], ("outbox", OutboxMessage.status, OutboxStatus.FAILED), "danger"),
+        ]
+        shown = []
+        for label, count, target, css in cards:
+            url = self.filtered_url(*target)
+            if url:
+                shown.append((label, count, url, css))
+        return shown

@@ -1,11 +1,13 @@
 """Extension requests (延期申请): the supervisor approves or refuses each; the deadline history is kept."""
 
 from flask_admin import expose
+from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView, enum_filters
-from admin_views.workflow_pages import WORKFLOW, DecisionForm, WorkflowPagesMixin
+from admin_views.permissions import may
+from admin_views.workflow_pages import DecisionForm, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
 from models.assignment import Assignment
@@ -19,10 +21,18 @@ def _assignment(view, context, model, name):
     return Markup(f'<a href="{url}">{escape(assignment.item.number)} · {escape(assignment.unit.name)}</a>')
 
 
+def _status(view, context, model, name):
+    """The request's status, with the 审批 button while it waits and the user may decide."""
+    url = view.decide_url(model)
+    label = escape(model.status.label)
+    return Markup(f'{label} <a class="btn btn-sm btn-primary ml-1" href="{url}">审批</a>') if url else label
+
+
 class ExtensionView(WorkflowPagesMixin, SecureModelView):
     """延期申请."""
 
     endpoint_name = "extension"
+    details_template = "admin/extension_details.html"
     column_auto_select_related = False
     column_list = [
         "assignment",
@@ -36,7 +46,7 @@ class ExtensionView(WorkflowPagesMixin, SecureModelView):
     column_details_list = [*column_list, "decided_by_name", "decided_at", "decision_comment"]
     column_default_sort = ("id", True)
     column_sortable_list = ["requested_at", "status", "requested_deadline"]
-    column_formatters = {"assignment": _assignment}
+    column_formatters = {"assignment": _assignment, "status": _status}
     column_formatters_export = {
         "assignment": lambda v, c, m, n: f"{m.assignment.item.number} · {m.assignment.unit.name}"
     }
@@ -59,7 +69,7 @@ class ExtensionView(WorkflowPagesMixin, SecureModelView):
 
     def decide_url(self, request) -> str | None:
         """The decision page, when this user may decide and the request is open."""
-        if self._may(WORKFLOW) and request.status == ExtensionStatus.PENDING:
+        if may(current_user, "extension.decide", request):
             return self.get_url(".decide_view", id=request.id)
         return None
 
@@ -76,7 +86,7 @@ class ExtensionView(WorkflowPagesMixin, SecureModelView):
                     db.session, request, approve, form.comment.data, actor=self.actor(), now=utcnow()
                 ),
                 "已批准延期，完成时限已调整。" if approve else "已答复：不批准延期。",
-                self.get_url(".index_view"),
+                self.get_url("assignment.details_view", id=request.assignment_id),
             )
             if result:
                 return result

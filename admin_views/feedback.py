@@ -1,12 +1,14 @@
 """The feedback screen (落实情况反馈表): reports from units, and the supervisor's review of each."""
 
+from datetime import UTC
 from pathlib import Path
 
-from flask import abort, current_app, request, send_file
+from flask import abort, current_app, render_template, request, send_file
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import validators
 
@@ -14,12 +16,15 @@ from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelVi
 from admin_views.formatters import review_badge
 from admin_views.items import unit_options
 from admin_views.lookups import assignment_loader
+from admin_views.permissions import may
 from admin_views.workflow_pages import ReviewForm, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
-from models.assignment import Assignment
+from models.assignment import ESCALATION_LABELS, Assignment, AssignmentStatus
 from models.attachment import Attachment
+from models.extension import DeadlineChange, ExtensionRequest
 from models.feedback import Feedback, ReviewStatus
+from models.notice import Notice
 from workflows.feedback import FeedbackInput, review_feedback, submit_feedback
 from workflows.lifecycle import TransitionError
 
@@ -43,6 +48,11 @@ def _feedback_assignment(view, context, model, name):
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _utc_key(moment):
+    """Sort key for timestamps that SQLite returns naive (UTC) and PostgreSQL aware."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment and moment.tzinfo else moment
 
 
 class FeedbackView(WorkflowPagesMixin, SecureModelView):
@@ -175,8 +185,51 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
             raise ValueError("该反馈已审核，不能再修改；如需补充，请提交新的反馈。")
 
     def feedback_extras(self, feedback):
-        """What the details page needs: may this user review it?"""
-        return {"can_review": self._may("workflow") and feedback.review_status == ReviewStatus.PENDING}
+        """What the details page needs: may this user review it, or (a liaison) open the unit's page?"""
+        return {
+            "can_review": may(current_user, "feedback.review", feedback),
+            "can_handle": may(current_user, "assignment.handle", feedback.assignment),
+        }
+
+    def review_context(self, feedback) -> Markup:
+        """Beside the review form: the report's attachments, what each verdict leads to, the share's history."""
+        assignment = feedback.assignment
+        level = assignment.escalation_level or 0
+        others = [
+            a for a in assignment.item.assignments if a.id != assignment.id and a.status != AssignmentStatus.CANCELLED
+        ]
+        history = [(n.issued_at, n.kind.label, f"{n.number} {n.title}") for n in self._rows(Notice, assignment)]
+        if assignment.acknowledged_at:
+            history.append((assignment.acknowledged_at, "签收", assignment.acknowledged_by or ""))
+        for f in assignment.feedbacks:
+            verdict = f.review_status.label + (f"：{f.review_comment}" if f.review_comment else "")
+            mark = "（本次）" if f.id == feedback.id else ""
+            history.append(
+                (f.submitted_at, f"反馈{mark}", f"完成 {f.percent_complete}% · {verdict} · {_short(f.progress, 80)}")
+            )
+        for e in self._rows(ExtensionRequest, assignment):
+            history.append(
+                (e.requested_at, "延期申请", f"申请延至 {e.requested_deadline}（{e.status.label}）：{e.reason}")
+            )
+        for c in self._rows(DeadlineChange, assignment):
+            history.append((c.changed_at, "时限调整", f"{c.old_deadline} → {c.new_deadline}：{c.reason}"))
+        history.sort(key=lambda row: _utc_key(row[0]))
+        return Markup(
+            render_template(
+                "admin/_review_context.html",
+                feedback=feedback,
+                assignment=assignment,
+                history=history,
+                completes=feedback.period is None and feedback.percent_complete >= 100,
+                last_share=all(a.status == AssignmentStatus.ACCEPTED for a in others),
+                current_rung=ESCALATION_LABELS[level],
+                next_rung=ESCALATION_LABELS.get(level + 1) if level < 3 else None,
+            )
+        )
+
+    @staticmethod
+    def _rows(model, assignment):
+        return db.session.scalars(select(model).where(model.assignment_id == assignment.id).order_by(model.id)).all()
 
     @expose("/review/", methods=("GET", "POST"))
     def review_view(self):
@@ -203,6 +256,7 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
             record=feedback.assignment,
             intro=f"工作进展：{feedback.progress}\n完成比例：{feedback.percent_complete}%\n采取措施：{feedback.measures or '—'}\n存在问题：{feedback.problems or '—'}\n下步打算：{feedback.next_steps or '—'}",
             submit="提交审核结论",
+            extra=self.review_context(feedback),
         )
 
     @expose("/attachment/")

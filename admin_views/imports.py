@@ -11,7 +11,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from admin_views.exporting import MIMETYPES, content_disposition
-from admin_views.permissions import CREATE, EXPORT, READ, allowed
+from admin_views.permissions import CREATE, EXPORT, READ, may
 from clock import china_date, utcnow
 from extensions import db
 from workflows.importing.directory import directory_groups, roster_workbook, units_workbook
@@ -57,8 +57,7 @@ class ImportView(BaseView):
     endpoint_name = "imports"
 
     def _may(self, operation: str) -> bool:
-        user = current_user
-        return bool(user and user.is_authenticated and user.is_active and allowed("imports", user.role, operation))
+        return may(current_user, f"imports.{operation}")
 
     def is_accessible(self) -> bool:
         """Admins and supervisors only."""

@@ -13,11 +13,13 @@ from wtforms import validators
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
 from admin_views.fields import DeadlineField
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
+from admin_views.permissions import may
 from admin_views.workflow_pages import WORKFLOW, AnswerForm, ConfirmForm, ReasonForm, WorkflowPagesMixin
 from clock import china_date, utcnow
 from extensions import db
 from models.assignment import Assignment, AssignmentStatus
 from models.audit import AuditEvent
+from models.extension import ExtensionRequest, ExtensionStatus
 from models.instruction import Instruction
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm
 from models.leader import BureauLeader
@@ -238,7 +240,37 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
 
     def can_instruct(self) -> bool:
         """Leaders, supervisors and admins may add an instruction (批示)."""
-        return current_user.is_authenticated and current_user.role in (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+        return may(current_user, "instruction.create")
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "assign":
+            return may(current_user, "item.assign")
+        return super().is_action_allowed(name)
+
+    def pending_steps(self, item) -> list[tuple[str, str]]:
+        """The steps waiting on the office in this item's shares: (label, url) of each 审核 and 审批 the user may take."""
+        steps = []
+        for assignment in self.item_extras_assignments(item):
+            for feedback in assignment.feedbacks:
+                if may(current_user, "feedback.review", feedback):
+                    steps.append((f"审核{assignment.unit.name}的反馈", url_for("feedback.review_view", id=feedback.id)))
+        if may(current_user, "extension.workflow"):
+            pending = db.session.scalars(
+                select(ExtensionRequest)
+                .join(Assignment, ExtensionRequest.assignment_id == Assignment.id)
+                .where(Assignment.item_id == item.id, ExtensionRequest.status == ExtensionStatus.PENDING)
+                .order_by(ExtensionRequest.id)
+            ).all()
+            for request_ in pending:
+                label = f"审批{request_.assignment.unit.name}的延期申请"
+                steps.append((label, url_for("extension.decide_view", id=request_.id)))
+        return steps
+
+    def item_extras_assignments(self, item):
+        """The item's shares the user may see (a liaison: their own unit's)."""
+        if current_user.role == Role.LIAISON:
+            return [a for a in item.assignments if a.unit_id == current_user.unit_id]
+        return list(item.assignments)
 
     def instruction_url(self, item) -> str:
         """Where a leader adds a 批示 to this item."""
@@ -249,11 +281,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         if not self._may(WORKFLOW):
             return []
         steps, url = [], lambda endpoint: self.get_url(endpoint, id=item.id)
-        if any(a.status == AssignmentStatus.PENDING for a in item.assignments) and item.status not in (
-            ItemStatus.SUSPENDED,
-            ItemStatus.CANCELLED,
-            ItemStatus.CLOSED,
-        ):
+        if may(current_user, "item.assign", item):
             steps.append(("交办（发送督查通知单）", url(".assign_view"), "btn-primary"))
         if item.needs_answer and item.status not in (ItemStatus.REGISTERED, ItemStatus.CANCELLED):
             steps.append(("登记答复", url(".answer_view"), "btn-outline-primary"))
@@ -353,7 +381,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
     @action("assign", "交办", "确定向所选事项的承办单位发送督查通知单吗？")
     def action_assign(self, ids):
         """交办 several items at once from the list."""
-        if not self._may(WORKFLOW):
+        if not may(current_user, "item.assign"):
             abort(403)
         now, done, refused = utcnow(), 0, []
         for item in db.session.scalars(self.get_query().filter(Item.id.in_([int(i) for i in ids]))):

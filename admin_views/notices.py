@@ -3,6 +3,7 @@
 from flask import request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 from wtforms import validators
@@ -10,7 +11,8 @@ from wtforms import validators
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
 from admin_views.formatters import item_link
 from admin_views.items import unit_options
-from admin_views.workflow_pages import WORKFLOW, ConfirmForm, WorkflowPagesMixin
+from admin_views.permissions import may
+from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
 from models.assignment import Assignment
@@ -137,7 +139,7 @@ class CircularView(WorkflowPagesMixin, SecureModelView):
 
     def circular_extras(self, circular):
         """May this user send it now?"""
-        return {"can_send": self._may(WORKFLOW) and circular.status == CircularStatus.DRAFT, "confirm": ConfirmForm()}
+        return {"can_send": may(current_user, "circular.send", circular), "confirm": ConfirmForm()}
 
     @expose("/send/", methods=("POST",))
     def send_view(self):

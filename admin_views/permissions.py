@@ -28,7 +28,7 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
         ADMIN: EVERYTHING | {WORKFLOW},
         SUPERVISOR: frozenset({READ, CREATE, EXPORT, WORKFLOW}),
         LEADER: READ_ONLY,
-        LIAISON: frozenset({READ, CREATE, EDIT, EXPORT}),
+        LIAISON: READ_ONLY,  # a liaison reports through the unit page (签收, 反馈, 延期申请), the same as the link
     },
     "extension": {
         ADMIN: READ_ONLY | {WORKFLOW},
@@ -80,3 +80,52 @@ def allowed(endpoint: str, role: Role | None, operation: str) -> bool:
     if role is None:
         return False
     return operation in PERMISSIONS.get(endpoint, {}).get(role, NOTHING)
+
+
+def _state(record, attribute: str, *values) -> bool:
+    value = getattr(record, attribute, None)
+    return value in values or getattr(value, "value", None) in values
+
+
+def _item_assignable(item) -> bool:
+    return _state(item, "status", "registered", "assigned", "in_progress", "under_review") and any(
+        _state(a, "status", "pending") for a in item.assignments
+    )
+
+
+# A step a screen offers: (screen, operation the role needs, what the record's state must allow). The state checks
+# mirror workflows/ (which refuse the step anyway); here they only decide whether a button is shown.
+STEPS: dict[str, tuple[str, str, object]] = {
+    "item.assign": ("item", WORKFLOW, _item_assignable),
+    "feedback.review": ("feedback", WORKFLOW, lambda f: _state(f, "review_status", "pending")),
+    "feedback.edit": ("feedback", EDIT, lambda f: _state(f, "review_status", "pending")),
+    "extension.decide": ("extension", WORKFLOW, lambda e: _state(e, "status", "pending")),
+    "circular.send": ("circular", WORKFLOW, lambda c: _state(c, "status", "draft")),
+    "circular.edit": ("circular", EDIT, lambda c: _state(c, "status", "draft")),
+    "circular.delete": ("circular", DELETE, lambda c: _state(c, "status", "draft")),
+    "confirmation.decide": ("confirmation", WORKFLOW, lambda c: _state(c, "correction_status", "pending")),
+    "assignment.act": (
+        "assignment",
+        WORKFLOW,
+        lambda a: _state(a, "status", "assigned", "in_progress", "submitted"),
+    ),
+}
+
+
+def may(user, step: str, record=None) -> bool:
+    """May `user` take `step` (on `record`, when given)? The one answer every guard, button and link reads.
+
+    A step is either a named step of STEPS ("feedback.review", "extension.decide" …) or "<screen>.<operation>"
+    ("calendar.edit", "item.workflow"); the role matrix above decides, then the record's state. A liaison's own
+    portal step "assignment.handle" (签收, 反馈, 延期申请 through the unit page) needs their unit to own the share.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    role = user.role
+    if step == "assignment.handle":
+        return role == LIAISON and (record is None or (user.unit_id is not None and record.unit_id == user.unit_id))
+    if step in STEPS:
+        endpoint, operation, state = STEPS[step]
+        return allowed(endpoint, role, operation) and (record is None or bool(state(record)))
+    endpoint, _, operation = step.partition(".")
+    return allowed(endpoint, role, operation)

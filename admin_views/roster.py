@@ -7,7 +7,7 @@ from wtforms import validators
 
 from admin_views.base import SecureModelView, enum_filters
 from admin_views.lookups import OrderedLoader
-from admin_views.permissions import READ, WORKFLOW, allowed
+from admin_views.permissions import READ, WORKFLOW, may
 from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
 from clock import china_date, utcnow
 from extensions import db
@@ -95,8 +95,7 @@ class ConfirmationView(WorkflowPagesMixin, SecureModelView):
 
     def confirmation_extras(self, confirmation):
         """May this user decide it now?"""
-        pending = confirmation.correction_status == CorrectionStatus.PENDING
-        return {"can_decide": self._may(WORKFLOW) and pending, "confirm": ConfirmForm()}
+        return {"can_decide": may(current_user, "confirmation.decide", confirmation), "confirm": ConfirmForm()}
 
     @expose("/approve/", methods=("POST",))
     def approve_view(self):
@@ -129,10 +128,7 @@ class DirectoryHealthView(BaseView):
         super().__init__(endpoint=self.endpoint_name, url="/admin/directory_health", **kwargs)
 
     def _may(self, operation: str) -> bool:
-        user = current_user
-        return bool(
-            user and user.is_authenticated and user.is_active and allowed(self.endpoint_name, user.role, operation)
-        )
+        return may(current_user, f"{self.endpoint_name}.{operation}")
 
     def is_accessible(self) -> bool:
         return self._may(READ)

@@ -207,3 +207,33 @@ def test_link_in_the_assignment_email_opens_the_page(client, shares):
     )
     path = re.search(r"http://duban\.test(/unit/\S+)", message.body_text).group(1)
     assert "东方红林场" in client.get(path).get_data(as_text=True)
+
+
+class TestSignedInLiaison:
+    """A liaison who signs in reaches the same unit page as the e-mailed link: same form, same rules."""
+
+    def test_should_open_the_unit_page_from_the_liaisons_list_of_shares(self, client, shares):
+        from models import Role
+        from tests.factories import login, make_user
+
+        own, other = shares[0], shares[1]
+        make_user("forest-liaison", Role.LIAISON, unit=own.unit)
+        make_user("office-sup", Role.SUPERVISOR)
+        db.session.commit()
+        login(client, "forest-liaison")
+        menu = client.get("/admin/").get_data(as_text=True)
+        assert "本单位任务" in menu and "本单位反馈" in menu and "反馈审核" not in menu
+        listing = client.get("/admin/assignment/").get_data(as_text=True)
+        assert f"/unit/mine/{own.id}" in listing
+        page = client.get(f"/unit/mine/{own.id}", follow_redirects=True).get_data(as_text=True)
+        for text in ("签收通知", "落实情况反馈表", "附件", "延期申请", "办理记录"):
+            assert text in page, text
+        assert (
+            client.get(f"/admin/assignment/details/?id={own.id}").get_data(as_text=True).count(f"/unit/mine/{own.id}")
+        )
+        assert client.get(f"/unit/mine/{other.id}").status_code == 404
+        assert client.get("/admin/feedback/new/").status_code == 403
+        client.post("/logout")
+        login(client, "office-sup")
+        assert client.get(f"/unit/mine/{own.id}").status_code == 403
+        assert "反馈审核" in client.get("/admin/").get_data(as_text=True)

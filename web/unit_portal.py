@@ -2,15 +2,17 @@
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from admin_views.permissions import may
 from clock import china_date, utcnow
 from extensions import db
-from models.assignment import AssignmentStatus
+from models.assignment import Assignment, AssignmentStatus
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
 from models.notice import Notice
@@ -28,7 +30,7 @@ from workflows.feedback import (
 )
 from workflows.lifecycle import WORKING, TransitionError
 from workflows.periodic import period_events
-from workflows.tokens import LinkError, check_token
+from workflows.tokens import LinkError, check_token, make_token
 
 bp = Blueprint("portal", __name__, url_prefix="/unit")
 LONG_TEXT = 5000
@@ -178,6 +180,17 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
         ),
         status,
     )
+
+
+@bp.route("/mine/<int:assignment_id>")
+def mine(assignment_id):
+    """A signed-in liaison opens their unit's page for one share: the same page, form and rules as the e-mailed link."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or not may(current_user, "assignment.handle", assignment):
+        abort(404 if assignment is None or current_user.role.value == "liaison" else 403)
+    return redirect(url_for("portal.show", token=make_token(assignment)))
 
 
 @bp.route("/<token>")

@@ -11,6 +11,7 @@ from models.feedback import Feedback, ReviewStatus
 from models.item import Item, ItemSource, ItemStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus, SweepRun
+from models.roster import Confirmation, CorrectionStatus
 from workflows.calendar import WorkCalendar, calendar_warnings
 from workflows.public_address import public_url
 
@@ -74,6 +75,7 @@ def office_alerts(session: Session, *, today: date) -> dict:
             count(OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED).label("failed_mail"),
             count(OutboxMessage, OutboxMessage.status == OutboxStatus.QUEUED).label("queued_mail"),
             count(Circular, Circular.status == CircularStatus.DRAFT).label("draft_circulars"),
+            count(Confirmation, Confirmation.correction_status == CorrectionStatus.PENDING).label("corrections"),
             select(func.max(SweepRun.started_at)).scalar_subquery().label("last_sweep"),
         )
     ).one()
