@@ -34,4 +34,6 @@ class AuditView(SecureModelView):
     def item_trail_url(self, item_id: int) -> str:
         """The list filtered to one item's trail."""
         index = next(i for i, f in enumerate(self._filters) if isinstance(f, ItemTrailFilter))
-        return self.get_url(".index_view", **{f"flt0_{self.get_filter_arg(index, self._filters[index])}": item_id})
+        return self.get_url(
+            f"{self.endpoint}.index_view", **{f"flt0_{self.get_filter_arg(index, self._filters[index])}": item_id}
+        )

@@ -14,7 +14,7 @@ from clock import CHINA
 from extensions import db
 from models import FailureReason, QuarterTarget, ReviewStatus, Role
 from tests.conftest import make_config
-from tests.factories import login, make_item, make_liaison, make_unit, make_user
+from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
 from workflows.escalation import fail_check, stop_escalation
 from workflows.feedback import (
     FeedbackInput,
@@ -98,7 +98,18 @@ def shared_item(app):
     make_liaison(theirs, "乙联络员", email="yi-secret@example.org", mobile="13900000002")
     supervisor = make_user("sup-scope", Role.SUPERVISOR)
     make_user("jia-liaison", Role.LIAISON, unit=ours)
-    item = make_item(ours, [theirs], title="两单位共同办理的事项", deadline=date(2026, 12, 15), now=NOW)
+    item = make_item(
+        ours,
+        [theirs],
+        title="两单位共同办理的事项",
+        content="两单位于年底前完成林区防火通道建设。",
+        ordering_leader=make_leader("赵局长", title="局长"),
+        instruction="请督查室跟踪落实。",
+        responsible_leader=make_leader("钱副局长"),
+        responsible_person="孙责任",
+        deadline=date(2026, 12, 15),
+        now=NOW,
+    )
     assign_item(db.session, item, actor=supervisor, now=NOW)
     db.session.flush()
     share = {a.unit_id: a for a in item.assignments}
