@@ -1,12 +1,12 @@
 """The audit trail screen (操作留痕): read-only."""
 
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 
 from admin_views.base import ChinaDateBetweenFilter, SecureModelView
 from models.audit import ENTITY_LABELS, AuditEvent
 
 
-class ItemTrailFilter(FilterEqual):
+class ItemTrailFilter(IntEqualFilter):
     """所属事项: the steps on one item and on its records (the item page links here)."""
 
 

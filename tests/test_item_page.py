@@ -70,6 +70,8 @@ def test_should_refuse_the_print_of_an_item_a_liaison_has_no_share_in(client, sh
 
 def test_should_show_the_latest_steps_and_link_the_whole_trail_of_the_item(client, shared_item):
     item = shared_item["item"]
+    make_item(make_unit("丙林场"), title="别的事项")
+    db.session.commit()
     total = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.item_id == item.id))
     login(client, "sup-scope")
     page = client.get(f"/admin/item/details/?id={item.id}").get_data(as_text=True)
@@ -77,7 +79,8 @@ def test_should_show_the_latest_steps_and_link_the_whole_trail_of_the_item(clien
     link = unescape(re.search(r'href="([^"]+)">查看全部操作留痕', page).group(1))
     assert link.startswith("/admin/audit/")
     listing = client.get(link).get_data(as_text=True)
-    assert "乙单位退回意见" in listing and "所属事项" in listing
+    assert "乙单位退回意见" in listing and "所属事项" in listing and "别的事项" not in listing
+    assert client.get(re.sub(r"=\d+$", "=abc", link)).status_code == 200
 
 
 def test_should_show_a_liaison_the_whole_trail_of_their_unit_on_the_item_page_and_no_instructions(client, shared_item):
