@@ -25,6 +25,7 @@ from workflows.escalation import stop_escalation
 from workflows.feedback import change_deadline
 from workflows.lifecycle import WORKING, resend_assignment_notice
 from workflows.tokens import assignment_link, link_expires_at, revoke_links
+from workflows.visibility import of_unit
 
 
 def _status_with_handle(view, context, model, name):
@@ -77,7 +78,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
     column_select_related_list = [Assignment.item, Assignment.unit]
 
     def scope_to_unit(self, query, unit_id):
-        return query.filter(Assignment.unit_id == unit_id)
+        return query.filter(of_unit(Assignment, unit_id))
 
     def assignment_extras(self, assignment):
         """Notices, escalations, reminders, extension requests and deadline changes, for the details page."""

@@ -13,6 +13,7 @@ from extensions import db
 from models.assignment import Assignment
 from models.extension import ExtensionRequest, ExtensionStatus
 from workflows.feedback import decide_extension
+from workflows.visibility import of_unit
 
 
 def _assignment(view, context, model, name):
@@ -63,9 +64,7 @@ class ExtensionView(WorkflowPagesMixin, SecureModelView):
         )
 
     def scope_to_unit(self, query, unit_id):
-        return query.join(Assignment, ExtensionRequest.assignment_id == Assignment.id).filter(
-            Assignment.unit_id == unit_id
-        )
+        return query.filter(of_unit(ExtensionRequest, unit_id))
 
     def decide_url(self, request) -> str | None:
         """The decision page, when this user may decide and the request is open."""

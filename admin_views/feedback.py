@@ -27,6 +27,7 @@ from models.feedback import Feedback, ReviewStatus
 from models.notice import Notice
 from workflows.feedback import FeedbackInput, review_feedback, submit_feedback
 from workflows.lifecycle import TransitionError
+from workflows.visibility import of_unit
 
 CONTENT_FIELDS = (
     "assignment",
@@ -149,7 +150,7 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         return super().get_count_query().join(Assignment, Feedback.assignment_id == Assignment.id)
 
     def scope_to_unit(self, query, unit_id):
-        return query.filter(Assignment.unit_id == unit_id)
+        return query.filter(of_unit(Feedback, unit_id))
 
     def create_model(self, form):
         """A report typed in the admin goes through the same workflow as one sent from a unit's link."""

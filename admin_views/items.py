@@ -6,14 +6,15 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import exists, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import validators
 
+from admin_views.audit import AuditView
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
 from admin_views.fields import DeadlineField
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
-from admin_views.permissions import may
+from admin_views.permissions import READ, allowed, may
 from admin_views.workflow_pages import WORKFLOW, AnswerForm, ConfirmForm, ReasonForm, WorkflowPagesMixin
 from clock import china_date, utcnow
 from extensions import db
@@ -28,6 +29,7 @@ from models.user import Role
 from workflows.items import save_item
 from workflows.lifecycle import TransitionError, assign_item, cancel_item, record_answer, resume_item, suspend_item
 from workflows.numbering import normalise_number, parse_number
+from workflows.visibility import of_unit, trail_of_unit
 
 
 class OverdueFilter(BaseSQLAFilter):
@@ -82,6 +84,8 @@ def _status_badge(view, context, model, name):
 
 
 CO_UNITS = unit_loader("co_units")
+TRAIL_SHOWN = 5  # the latest steps on the item page; the rest behind a link
+TRAIL_ALL = 500  # the item page's whole trail, for roles without the audit screen
 
 
 class ItemView(WorkflowPagesMixin, SecureModelView):
@@ -208,35 +212,73 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         return form_class
 
     def scope_to_unit(self, query, unit_id):
-        return query.filter(exists().where(Assignment.item_id == Item.id, Assignment.unit_id == unit_id))
+        return query.filter(of_unit(Item, unit_id))
 
     def on_model_change(self, form, model, is_created):
         save_item(db.session, model, form.co_units.data or [], actor=current_user, now=utcnow())
 
-    def item_extras(self, item):
-        """Assignments with their feedback, instructions and the audit trail, for the details page."""
+    def _readable(self, statement, model):
+        """Limit a select of `model` rows to those the signed-in user may read (a liaison: their unit's)."""
+        if current_user.role == Role.LIAISON:
+            return statement.where(of_unit(model, current_user.unit_id))
+        return statement
+
+    def _assignments(self, item):
+        """The item's shares the user may read, lead unit first, each with its feedback."""
         query = (
             select(Assignment)
             .where(Assignment.item_id == item.id)
             .options(joinedload(Assignment.unit), selectinload(Assignment.feedbacks))
             .order_by(Assignment.role.desc(), Assignment.id)
         )
-        if current_user.role == Role.LIAISON:
-            query = query.where(Assignment.unit_id == current_user.unit_id)
-        assignments = db.session.scalars(query).all()
+        return db.session.scalars(self._readable(query, Assignment)).all()
+
+    def item_extras(self, item):
+        """Assignments with their feedback, instructions and the latest steps of the trail, for the details page."""
         instructions = db.session.scalars(
-            select(Instruction)
-            .where(Instruction.item_id == item.id)
-            .options(joinedload(Instruction.leader))
-            .order_by(Instruction.id)
+            self._readable(
+                select(Instruction)
+                .where(Instruction.item_id == item.id)
+                .options(joinedload(Instruction.leader))
+                .order_by(Instruction.id),
+                Instruction,
+            )
         ).all()
-        trail = db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.item_id == item.id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(200)
+        trail = select(AuditEvent).where(AuditEvent.item_id == item.id)
+        if current_user.role == Role.LIAISON:
+            trail = trail.where(trail_of_unit(current_user.unit_id))
+        whole = request.args.get("trail") == "all"
+        steps = db.session.scalars(
+            trail.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(TRAIL_ALL if whole else TRAIL_SHOWN)
         ).all()
-        return {"assignments": assignments, "instructions": instructions, "trail": trail, "today": china_date(utcnow())}
+        total = db.session.scalar(select(func.count()).select_from(trail.subquery()))
+        return {
+            "assignments": self._assignments(item),
+            "instructions": instructions,
+            "show_instructions": allowed("instruction", current_user.role, READ),
+            "trail": steps,
+            "trail_total": total,
+            "trail_url": self.trail_url(item) if total > len(steps) else None,
+            "today": china_date(utcnow()),
+        }
+
+    def trail_url(self, item) -> str:
+        """The whole trail of the item: the audit screen filtered to it, or (for roles without that screen) this page."""
+        audit = next((v for v in self.admin._views if isinstance(v, AuditView)), None)
+        if audit is not None and allowed("audit", current_user.role, READ):
+            return audit.item_trail_url(item.id)
+        return self.get_url(".details_view", id=item.id, trail="all", _anchor="trail")
+
+    @expose("/print/")
+    def print_view(self):
+        """督查事项单: the item on A4 (number, title, source, requirements, leaders, units, status, latest reports)."""
+        item = self.get_one(request.args.get("id", ""))
+        if item is None:
+            return self.render("admin/item_missing.html"), 404
+        shares = [
+            (a, max(a.feedbacks, key=lambda f: (f.submitted_at, f.id), default=None)) for a in self._assignments(item)
+        ]
+        return self.render("items/print.html", item=item, shares=shares, printed_on=utcnow())
 
     def can_instruct(self) -> bool:
         """Leaders, supervisors and admins may add an instruction (批示)."""

@@ -20,6 +20,7 @@ from models.escalation import Escalation, FailureReason
 from models.notice import Notice, NoticeKind
 from models.periodic import Circular, CircularStatus
 from workflows.circulars import send_circular
+from workflows.visibility import of_unit
 
 
 def _print_link(view, context, model, name):
@@ -69,7 +70,7 @@ class NoticeView(SecureModelView):
     column_select_related_list = [Notice.unit, Notice.item]
 
     def scope_to_unit(self, query, unit_id):
-        return query.filter(Notice.unit_id == unit_id)
+        return query.filter(of_unit(Notice, unit_id))
 
     @expose("/print/")
     def print_view(self):
@@ -110,7 +111,7 @@ class EscalationView(SecureModelView):
         )
 
     def scope_to_unit(self, query, unit_id):
-        return query.join(Assignment, Escalation.assignment_id == Assignment.id).filter(Assignment.unit_id == unit_id)
+        return query.filter(of_unit(Escalation, unit_id))
 
 
 class CircularView(WorkflowPagesMixin, SecureModelView):

@@ -4,8 +4,8 @@ from wtforms import validators
 
 from admin_views.base import SecureModelView
 from admin_views.lookups import assignment_loader
-from models.assignment import Assignment
 from models.periodic import QuarterTarget
+from workflows.visibility import of_unit
 
 QUARTER = validators.Regexp(r"^20\d\dQ[1-4]$", message="季度应写作 2027Q1 这样的格式。")
 
@@ -40,6 +40,4 @@ class QuarterTargetView(SecureModelView):
     column_select_related_list = [QuarterTarget.assignment]
 
     def scope_to_unit(self, query, unit_id):
-        return query.join(Assignment, QuarterTarget.assignment_id == Assignment.id).filter(
-            Assignment.unit_id == unit_id
-        )
+        return query.filter(of_unit(QuarterTarget, unit_id))
