@@ -188,16 +188,17 @@ def review_feedback(
         # a share waits for review while a final (non-period) report is pending; otherwise it is being worked on
         assignment.status = A.SUBMITTED if final_pending else A.IN_PROGRESS
     record_step(session, "审核反馈", feedback, f"{verdict.label}{('：' + comment) if comment else ''}", now=now)
-    if verdict != ReviewStatus.ACCEPTED:
-        mail_unit(
-            session,
-            assignment,
-            kind="feedback_returned",
-            template="feedback_returned",
-            context={"feedback": feedback},
-            now=now,
-            dedupe_key=f"feedback-review:{feedback.id}",
-        )
+    # The unit hears the verdict either way (its page promises it); an acceptance that closes the share says so.
+    accepted = verdict == ReviewStatus.ACCEPTED
+    mail_unit(
+        session,
+        assignment,
+        kind="feedback_accepted" if accepted else "feedback_returned",
+        template="feedback_accepted" if accepted else "feedback_returned",
+        context={"feedback": feedback, "closes": completes},
+        now=now,
+        dedupe_key=f"feedback-review:{feedback.id}",
+    )
     if verdict == ReviewStatus.UNSATISFACTORY:
         # The failure answers the check round that was waiting for this review, if one was: it must not
         # fail a second time on the same report at the next sweep.
