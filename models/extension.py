@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabeledEnum, UTCDateTime, enum_column, label
@@ -21,6 +21,16 @@ class ExtensionRequest(Base):
 
     __tablename__ = "extension_request"
     __audit__ = True
+    # At most one open request per share (the last line of defence behind workflows.feedback.request_extension).
+    __table_args__ = (
+        Index(
+            "uq_extension_request_pending",
+            "assignment_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(

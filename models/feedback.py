@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.assignment import Assignment
@@ -26,6 +26,23 @@ class Feedback(Timestamped, Base):
     __table_args__ = (
         CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
         Index("ix_feedback_review_status_submitted_at", "review_status", "submitted_at"),
+        # At most one report awaiting review per share and period (the final report has no period): the last
+        # line of defence behind the row lock of workflows.feedback.submit_feedback.
+        Index(
+            "uq_feedback_pending_final",
+            "assignment_id",
+            unique=True,
+            sqlite_where=text("review_status = 'pending' AND period IS NULL"),
+            postgresql_where=text("review_status = 'pending' AND period IS NULL"),
+        ),
+        Index(
+            "uq_feedback_pending_period",
+            "assignment_id",
+            "period",
+            unique=True,
+            sqlite_where=text("review_status = 'pending' AND period IS NOT NULL"),
+            postgresql_where=text("review_status = 'pending' AND period IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

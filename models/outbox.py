@@ -21,6 +21,7 @@ class OutboxStatus(LabeledEnum):
 # The kinds of mail that are not a numbered notice (those take NoticeKind's labels).
 OTHER_MAIL_KINDS = {
     "feedback_returned": "反馈退回",
+    "feedback_accepted": "反馈通过",
     "extension_decision": "延期审批",
     "period_reminder": "进展报送提醒",
     "roster_confirmation": "名录核对",

@@ -90,3 +90,7 @@ def test_should_close_the_item_from_the_emailed_link_to_the_supervisors_acceptan
     page.screenshot(path=str(ARTIFACTS / "item-closed.png"), full_page=True)
     db.session.expire_all()
     assert db.session.get(Item, item.id).status == ItemStatus.CLOSED
+
+    deliver_outbox(db.session, now=at(2026, 12, 2, 10))  # the unit hears that its share is closed
+    closed = smtp_server.wait_for(2)[1]
+    assert closed.rcpt_tos == mail.rcpt_tos and closed.subject.startswith("【任务办结】") and "已办结" in closed.text

@@ -153,11 +153,12 @@ def test_should_run_a_month_of_the_office_without_losing_or_doubling_an_email(ap
     forest_mail = [
         m.subject.split("】")[0] + "】" for m in smtp_server.messages if m.rcpt_tos == ["wang@forest.example.org"]
     ]
-    assert forest_mail == ["【督查通知单】"]  # answered and accepted in time: nothing more
+    assert forest_mail == ["【督查通知单】", "【任务办结】"]  # answered and accepted in time: told so, nothing more
     finance_mail = [
         m.subject.split("】")[0] + "】" for m in smtp_server.messages if m.rcpt_tos == ["zhang@finance.example.org"]
     ]
-    assert finance_mail == ["【督查通知单】", "【延期审批】", "【催办通知】"]  # reminded 3 working days before 31 Dec
+    # reminded 3 working days before 31 Dec, then told its report was accepted and its share closed
+    assert finance_mail == ["【督查通知单】", "【延期审批】", "【催办通知】", "【任务办结】"]
     finance = db.session.get(Assignment, finance_share.id)
     assert (finance.deadline, finance.status.value, finance.escalation_level) == (date(2026, 12, 31), "accepted", 0)
     assert [a.status.value for a in db.session.get(Item, item_id).assignments] == [

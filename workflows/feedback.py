@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from clock import china_date
@@ -14,6 +16,7 @@ from models.attachment import Attachment
 from models.escalation import FailureReason
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
+from workflows import locking
 from workflows.audit import record_step
 from workflows.calendar import WorkCalendar
 from workflows.escalation import fail_check, latest_due_round
@@ -21,6 +24,8 @@ from workflows.lifecycle import WORKING, TransitionError, actor_name, needs_swee
 from workflows.notices import mail_unit
 
 A = AssignmentStatus
+FEEDBACK_PENDING = "上一份反馈尚在审核中，请等待督查室审核后再提交。"
+EXTENSION_PENDING = "已有一份延期申请等待审批，请勿重复提交。"
 
 
 @dataclass
@@ -84,11 +89,21 @@ def submit_feedback(
     now: datetime,
     upload_dir: Path,
 ) -> Feedback:
-    """Store a unit's feedback (and files) for review; the share waits for the supervisor (待审核)."""
+    """Store a unit's feedback (and files) for review; the share waits for the supervisor (待审核).
+
+    One report per share and period awaits review at a time: the share is locked before the check, so parallel
+    submissions queue up and all but the first are refused; a unique index refuses any that slip past.
+    """
+    locking.lock_assignment(session, assignment)
     if assignment.status not in WORKING:
         raise TransitionError(f"该承办任务当前为“{assignment.status.label}”，不能提交反馈。")
-    if any(f.review_status == ReviewStatus.PENDING and f.period == data.period for f in assignment.feedbacks):
-        raise TransitionError("上一份反馈尚在审核中，请等待督查室审核后再提交。")
+    pending = select(Feedback.id).where(
+        Feedback.assignment_id == assignment.id,
+        Feedback.review_status == ReviewStatus.PENDING,
+        Feedback.period.is_(None) if data.period is None else Feedback.period == data.period,
+    )
+    if session.scalar(pending.limit(1)) is not None:
+        raise TransitionError(FEEDBACK_PENDING)
     feedback = Feedback(
         assignment=assignment,
         progress=data.progress.strip(),
@@ -105,6 +120,12 @@ def submit_feedback(
         review_status=ReviewStatus.PENDING,
     )
     session.add(feedback)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if locking.violates(error, "feedback", "uq_feedback_pending_final", "uq_feedback_pending_period"):
+            raise TransitionError(FEEDBACK_PENDING) from error
+        raise
     if uploads:
         upload_dir.mkdir(parents=True, exist_ok=True)
     for upload in uploads:
@@ -144,6 +165,17 @@ def review_feedback(
     if verdict != ReviewStatus.ACCEPTED and not comment:
         raise TransitionError("退回或判定不合格时须填写原因。")
     assignment = feedback.assignment
+    locking.lock_assignment(session, assignment)
+    # Claim the report: only one review finds it still pending (another supervisor may have just reviewed it).
+    claimed = session.execute(
+        update(Feedback)
+        .where(Feedback.id == feedback.id, Feedback.review_status == ReviewStatus.PENDING)
+        .values(review_status=verdict)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.refresh(feedback)
+        raise TransitionError(f"该反馈已被他人审核（{feedback.review_status.label}），不能重复审核。请刷新页面查看。")
     if assignment.status not in WORKING:
         raise TransitionError(f"该承办任务当前为“{assignment.status.label}”，不能审核其反馈。")
     feedback.review_status, feedback.review_comment = verdict, comment or None
@@ -156,16 +188,17 @@ def review_feedback(
         # a share waits for review while a final (non-period) report is pending; otherwise it is being worked on
         assignment.status = A.SUBMITTED if final_pending else A.IN_PROGRESS
     record_step(session, "审核反馈", feedback, f"{verdict.label}{('：' + comment) if comment else ''}", now=now)
-    if verdict != ReviewStatus.ACCEPTED:
-        mail_unit(
-            session,
-            assignment,
-            kind="feedback_returned",
-            template="feedback_returned",
-            context={"feedback": feedback},
-            now=now,
-            dedupe_key=f"feedback-review:{feedback.id}",
-        )
+    # The unit hears the verdict either way (its page promises it); an acceptance that closes the share says so.
+    accepted = verdict == ReviewStatus.ACCEPTED
+    mail_unit(
+        session,
+        assignment,
+        kind="feedback_accepted" if accepted else "feedback_returned",
+        template="feedback_accepted" if accepted else "feedback_returned",
+        context={"feedback": feedback, "closes": completes},
+        now=now,
+        dedupe_key=f"feedback-review:{feedback.id}",
+    )
     if verdict == ReviewStatus.UNSATISFACTORY:
         # The failure answers the check round that was waiting for this review, if one was: it must not
         # fail a second time on the same report at the next sweep.
@@ -182,6 +215,7 @@ def request_extension(
     session: Session, assignment: Assignment, requested: date, reason: str, *, by_name: str, now: datetime
 ) -> ExtensionRequest:
     """延期申请: ask to move the deadline to a later date, with a reason; one open request at a time."""
+    locking.lock_assignment(session, assignment)
     if assignment.status not in WORKING:
         raise TransitionError(f"该承办任务当前为“{assignment.status.label}”，不能申请延期。")
     if requested <= assignment.deadline:
@@ -190,7 +224,7 @@ def request_extension(
         raise TransitionError("请填写延期理由。")
     pending = session.query(ExtensionRequest).filter_by(assignment_id=assignment.id, status=ExtensionStatus.PENDING)
     if pending.first() is not None:
-        raise TransitionError("已有一份延期申请等待审批，请勿重复提交。")
+        raise TransitionError(EXTENSION_PENDING)
     request = ExtensionRequest(
         assignment=assignment,
         current_deadline=assignment.deadline,
@@ -201,7 +235,12 @@ def request_extension(
         status=ExtensionStatus.PENDING,
     )
     session.add(request)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if locking.violates(error, "extension_request", "uq_extension_request_pending"):
+            raise TransitionError(EXTENSION_PENDING) from error
+        raise
     return request
 
 
@@ -214,6 +253,10 @@ def decide_extension(
     if not approve and not (comment or "").strip():
         raise TransitionError("不批准延期时须填写意见。")
     assignment = request.assignment
+    locking.lock_assignment(session, assignment)
+    session.refresh(request)
+    if request.status != ExtensionStatus.PENDING:
+        raise TransitionError(f"该延期申请已被他人审批（{request.status.label}），不能重复审批。请刷新页面查看。")
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.decided_by_name, request.decided_at = actor_name(actor), now
     request.decision_comment = (comment or "").strip() or None
