@@ -1,7 +1,7 @@
 """races: at most one pending feedback per share and period, one pending extension request per share
 
 Revision ID: 0004_races
-Revises: 0003
+Revises: 0004_auth
 Create Date: 2026-11-26 10:00:00
 
 Before the indexes, duplicates left by earlier races are settled: of several pending reports of one share and
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0004_races"
-down_revision = "0003"
+down_revision = "0004_auth"
 branch_labels = None
 depends_on = None
 
