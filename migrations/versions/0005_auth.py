@@ -1,7 +1,7 @@
 """auth: server-side sessions, throttle events, must-change flag and last sign-in address
 
 Revision ID: 0004_auth
-Revises: 0003
+Revises: 0004_delivery
 Create Date: 2026-11-26 10:00:00
 
 """
