@@ -10,7 +10,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import validators
 
-from admin_views.base import QueryOptions, SecureModelView, enum_filters
+from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
 from admin_views.fields import DeadlineField
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.workflow_pages import WORKFLOW, AnswerForm, ConfirmForm, ReasonForm, WorkflowPagesMixin
@@ -356,7 +356,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         if not self._may(WORKFLOW):
             abort(403)
         now, done, refused = utcnow(), 0, []
-        for item in db.session.scalars(self.get_query().filter(Item.id.in_([int(i) for i in ids]))):
+        wanted = [key for key in map(bounded_id, ids) if key is not None]
+        for item in self.get_query().filter(Item.id.in_(wanted)).all():
             try:
                 with db.session.begin_nested():
                     assign_item(db.session, item, actor=self.actor(), now=now)
