@@ -242,7 +242,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
 
     def instruction_url(self, item) -> str:
         """Where a leader adds a 批示 to this item."""
-        return url_for("instruction.create_view", item_id=item.id, url=request.url)
+        return url_for("instruction.create_view", item_id=item.id, url=self.get_url(".details_view", id=item.id))
 
     def item_steps(self, item) -> list[tuple[str, str, str]]:
         """The workflow buttons the item's state and the user's role allow: (label, url, style)."""

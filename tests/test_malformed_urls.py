@@ -163,7 +163,9 @@ def test_should_answer_ids_and_pages_beyond_the_database_with_not_found(client, 
 def test_should_refuse_garbled_row_ids_of_an_action_in_chinese(client, office):
     login(client, "walk-admin")
     for rowid in ("abc", "99999999999999999999"):
-        response = client.post("/admin/outbox/action/", data={"action": "resend", "rowid": rowid}, follow_redirects=True)
+        response = client.post(
+            "/admin/outbox/action/", data={"action": "resend", "rowid": rowid}, follow_redirects=True
+        )
         assert response.status_code == 200
         assert "所选记录编号无效，操作未执行。" in flashed(response)
 
