@@ -1,17 +1,28 @@
 """The base of every admin screen: role checks, a liaison's unit scope, Chinese labels, formats and errors."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterNotEqual
+from flask_admin.contrib.sqla.filters import (
+    BaseSQLAFilter,
+    DateBetweenFilter,
+    FilterEmpty,
+    FilterEqual,
+    FilterGreater,
+    FilterInList,
+    FilterNotEqual,
+    FilterSmaller,
+)
 from flask_admin.contrib.sqla.validators import Unique
+from flask_admin.helpers import get_redirect_target
 from flask_admin.model import template as row_templates
 from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT_FORMATTERS
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import false, func, literal
+from sqlalchemy import Integer, false, func, literal
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Query
@@ -22,6 +33,76 @@ from clock import CHINA
 from extensions import db
 from models.base import LabeledEnum
 from models.user import Role
+
+# The largest key an INTEGER column holds on PostgreSQL (and the bound for every id typed into a URL).
+MAX_ID = 2**31 - 1
+# The last page a list may be asked for: the offset (page x largest page size) stays far inside 64 bits.
+MAX_PAGE = 10**7
+_DIGITS = re.compile(r"[0-9]{1,10}")
+_SIGNED = re.compile(r"-?[0-9]{1,10}")
+
+
+def bounded_id(value) -> int | None:
+    """A row id given in a request (1 to MAX_ID, ASCII digits only), or None when it cannot name a row."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 1 <= value <= MAX_ID else None
+    if not isinstance(value, str) or not _DIGITS.fullmatch(value.strip()):
+        return None
+    number = int(value.strip())
+    return number if 1 <= number <= MAX_ID else None
+
+
+def bounded_int(value) -> int | None:
+    """A whole number given in a request that an INTEGER column can hold (negative allowed), or None."""
+    if not isinstance(value, str) or not _SIGNED.fullmatch(value.strip()):
+        return None
+    number = int(value.strip())
+    return number if -MAX_ID <= number <= MAX_ID else None
+
+
+def safe_return_url(default: str, param: str = "url") -> str:
+    """The return address of a request (?url=), only when it is a path on this site; otherwise `default`.
+
+    Flask-Admin's check refuses `javascript:` and other hosts; on top of it only a relative path that starts with a
+    single "/" (not "//" or "/\\", which browsers read as another host) and has no spaces or control characters passes.
+    """
+    target = get_redirect_target(param)
+    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return default
+    if "\\" in target or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in target):
+        return default
+    return target
+
+
+COMPARING_FILTERS = (FilterEqual, FilterNotEqual, FilterGreater, FilterSmaller)
+
+
+def filter_value_ok(flt, value: str) -> bool:
+    """May this value reach the database through this list filter? Option lists and integer columns are checked."""
+    if isinstance(flt, FilterEmpty):
+        return value in ("0", "1")
+    options = getattr(flt, "options", None)
+    if isinstance(flt, (FilterEqual, FilterNotEqual)) and isinstance(options, (list, tuple)):
+        return value in {str(key) for key, _ in options}
+    column = getattr(flt, "column", None)
+    column_type = getattr(column, "type", None)
+    if isinstance(flt, BaseSQLAFilter) and isinstance(column_type, Integer):
+        if isinstance(flt, FilterInList):
+            return all(bounded_int(part) is not None for part in value.split(","))
+        return bounded_int(value) is not None
+    return True
+
+
+def typed_filter_value(flt, value):
+    """The value a filter compares a column with: a number for an integer column.
+
+    Flask-Admin hands the text of the URL to the query; PostgreSQL refuses `integer = character varying`.
+    """
+    column_type = getattr(getattr(flt, "column", None), "type", None)
+    if isinstance(value, str) and isinstance(column_type, Integer) and isinstance(flt, COMPARING_FILTERS):
+        number = bounded_int(value)
+        return value if number is None else number
+    return value
 
 
 def _enum_label(view, value, name):
@@ -269,6 +350,8 @@ class SecureModelView(ModelView):
         }.get(name)
         if needed and not self._may(needed):
             abort(403)
+        if name == "ajax_lookup" and not (self._may(CREATE) or self._may(EDIT)):
+            abort(403)  # the type-ahead lookups serve the forms only: no form, no lookup
         return None
 
     # ----- a liaison sees only their own unit -----------------------------------------------------------------
@@ -291,11 +374,43 @@ class SecureModelView(ModelView):
 
     def get_one(self, id):
         pk = sa_inspect(self.model).primary_key[0]
-        try:
-            key = pk.type.python_type(id)
-        except (TypeError, ValueError):
+        if isinstance(pk.type, Integer):
+            key = bounded_id(id)
+        else:
+            key = id if isinstance(id, str) else None
+        if key is None:
             return None
         return self.get_query().filter(pk == key).one_or_none()
+
+    # ----- malformed list arguments: a 404 or a Chinese message, never a 500 -----------------------------------
+    def _get_list_extra_args(self):
+        args = super()._get_list_extra_args()
+        if not 0 <= (args.page or 0) <= MAX_PAGE:
+            abort(404)
+        return args
+
+    def _get_list_filter_args(self):
+        filters = super()._get_list_filter_args()
+        if not filters:
+            return filters
+        kept = []
+        for idx, name, value in filters:
+            if filter_value_ok(self._filters[idx], value):
+                kept.append((idx, name, value))
+            else:
+                flash(f"筛选条件“{name}”的值“{value}”无效，已忽略。", "error")
+        return kept
+
+    def _apply_filters(self, query, count_query, joins, count_joins, filters):
+        typed = [(idx, name, typed_filter_value(self._filters[idx], value)) for idx, name, value in filters]
+        return super()._apply_filters(query, count_query, joins, count_joins, typed)
+
+    def handle_action(self, return_view=None):
+        """Run a list action only on row ids that can name a row; a forged or garbled one is refused in Chinese."""
+        if request.method == "POST" and any(bounded_id(i) is None for i in request.form.getlist("rowid")):
+            flash("所选记录编号无效，操作未执行。请刷新列表后重新选择。", "error")
+            return redirect(safe_return_url(self.get_url(".index_view")))
+        return super().handle_action(return_view)
 
     # ----- stable pages: always end the ORDER BY with the primary key ---------------------------------------
     def _apply_sorting(self, query, joins, sort_column, sort_desc):

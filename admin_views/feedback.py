@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import validators
 
-from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
+from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, bounded_id, enum_filters
 from admin_views.formatters import review_badge
 from admin_views.items import unit_options
 from admin_views.lookups import assignment_loader
@@ -39,6 +39,13 @@ CONTENT_FIELDS = (
     "contact_name",
     "contact_phone",
 )
+
+
+class FeedbackUnitFilter(FilterEqual):
+    """承办单位 of a feedback, through a subquery: the list already joins its assignment, a second join is ambiguous."""
+
+    def apply(self, query, value, alias=None):
+        return query.filter(Feedback.assignment_id.in_(select(Assignment.id).where(Assignment.unit_id == int(value))))
 
 
 def _feedback_assignment(view, context, model, name):
@@ -107,7 +114,7 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
     }
     column_filters = [
         *enum_filters(Feedback.review_status, ReviewStatus),
-        FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
+        FeedbackUnitFilter(Feedback.assignment_id, "承办单位", options=QueryOptions(unit_options)),
         ChinaDateBetweenFilter(Feedback.submitted_at, "提交时间"),
     ]
     form_columns = list(CONTENT_FIELDS)
@@ -263,7 +270,8 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
     @expose("/attachment/")
     def attachment_view(self):
         """Download an attachment, for whoever may read its feedback."""
-        attachment = db.session.get(Attachment, request.args.get("id", type=int) or 0)
+        key = bounded_id(request.args.get("id", ""))
+        attachment = db.session.get(Attachment, key) if key else None
         if attachment is None or self.get_one(str(attachment.feedback_id)) is None:
             abort(404)
         path = Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name

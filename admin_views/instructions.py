@@ -4,7 +4,7 @@ from flask import request
 from flask_login import current_user
 from wtforms import validators
 
-from admin_views.base import SecureModelView
+from admin_views.base import SecureModelView, bounded_id
 from admin_views.formatters import item_link
 from admin_views.lookups import item_loader, leader_loader
 from extensions import db
@@ -38,7 +38,7 @@ class InstructionView(SecureModelView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         if request.method == "GET":
-            item_id = request.args.get("item_id", type=int)
+            item_id = bounded_id(request.args.get("item_id", ""))
             if item_id:
                 form.item.data = db.session.get(Item, item_id)
             if current_user.leader is not None:

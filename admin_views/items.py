@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import validators
 
 from admin_views.audit import AuditView
-from admin_views.base import QueryOptions, SecureModelView, enum_filters
+from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
 from admin_views.fields import DeadlineField
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.permissions import READ, allowed, may
@@ -316,7 +316,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
 
     def instruction_url(self, item) -> str:
         """Where a leader adds a 批示 to this item."""
-        return url_for("instruction.create_view", item_id=item.id, url=request.url)
+        return url_for("instruction.create_view", item_id=item.id, url=self.get_url(".details_view", id=item.id))
 
     def item_steps(self, item) -> list[tuple[str, str, str]]:
         """The workflow buttons the item's state and the user's role allow: (label, url, style)."""
@@ -426,7 +426,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         if not may(current_user, "item.assign"):
             abort(403)
         now, done, refused = utcnow(), 0, []
-        for item in db.session.scalars(self.get_query().filter(Item.id.in_([int(i) for i in ids]))):
+        wanted = [key for key in map(bounded_id, ids) if key is not None]
+        for item in self.get_query().filter(Item.id.in_(wanted)).all():
             try:
                 with db.session.begin_nested():
                     assign_item(db.session, item, actor=self.actor(), now=now)

@@ -5,7 +5,7 @@ from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from sqlalchemy import func, select
 from wtforms import validators
 
-from admin_views.base import QueryOptions, SecureModelView, enum_filters
+from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
 from admin_views.items import unit_options
 from admin_views.lookups import leader_loader, unit_loader
 from clock import china_date, utcnow
@@ -194,7 +194,7 @@ class LiaisonView(SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        unit_id = request.args.get("unit_id", type=int)
+        unit_id = bounded_id(request.args.get("unit_id", ""))
         if request.method == "GET" and unit_id:
             form.unit.data = db.session.get(Unit, unit_id)
         return form

@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
+from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, bounded_id, enum_filters
 from clock import utcnow
 from extensions import db
 from models.outbox import OutboxMessage, OutboxStatus, mail_kind_label
@@ -189,7 +189,7 @@ class OutboxView(SecureModelView):
     def action_resend(self, ids):
         if not self._may_resend():
             abort(403)
-        wanted = [int(i) for i in ids if str(i).isdigit()]  # a forged row id must not become a 500 page
+        wanted = [key for key in map(bounded_id, ids) if key is not None]  # a forged row id must not be a 500
         result = requeue_messages(db.session, wanted, now=utcnow())
         db.session.commit()
         parts = []

@@ -5,7 +5,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 from wtforms import validators
 
-from admin_views.base import SecureModelView, enum_filters
+from admin_views.base import SecureModelView, bounded_id, enum_filters
 from admin_views.lookups import OrderedLoader
 from admin_views.permissions import READ, WORKFLOW, may
 from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
@@ -156,7 +156,7 @@ class DirectoryHealthView(BaseView):
         if not ConfirmForm().validate_on_submit():
             flash("页面已过期，请刷新后重试。", "error")
             return []
-        return [int(value) for value in request.form.getlist("id") if value.isdigit()]
+        return [key for key in map(bounded_id, request.form.getlist("id")) if key is not None]
 
     @expose("/confirm/", methods=("POST",))
     def send_confirmations_view(self):

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from admin_views.base import safe_return_url
 from admin_views.permissions import WORKFLOW
 from extensions import db
 from models.feedback import ReviewStatus
@@ -96,7 +97,7 @@ class WorkflowPagesMixin:
             submit=submit,
             danger=danger,
             extra=extra,
-            back=request.args.get("url") or self.get_url(".details_view", id=record.id),
+            back=safe_return_url(self.get_url(".details_view", id=record.id)),
         )
 
     def actor(self):

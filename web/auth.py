@@ -1,13 +1,12 @@
 """Sign-in and sign-out pages at /login and /logout, and the session's user loader."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from admin_views.base import safe_return_url
 from clock import utcnow
 from extensions import db, login_manager
 from models.user import User
@@ -31,20 +30,16 @@ class LoginForm(FlaskForm):
     password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=200)])
 
 
-def safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("admin.index")
+def safe_next() -> str:
+    """Follow ?next= only to a path on this site (not "//host", "/\\host" or "javascript:")."""
+    return safe_return_url(url_for("admin.index"), "next")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next())
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -72,7 +67,7 @@ def login():
             if ask_for_new_password:
                 flash("您正在使用系统生成的初始密码，请设置一个只有您自己知道的新密码。", "warning")
                 return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next())
         db.session.commit()
         error, status = result.error, result.status
     else:
