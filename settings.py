@@ -62,6 +62,12 @@ def defaults(app: Flask) -> dict:
         "CONFIRMATION_MAX_AGE_DAYS": 200,
         "IMPORT_FOLDER": str(Path(app.instance_path) / "imports"),
         "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
+        # Bounds on reading one import file (workflows/importing/reader.py ReadLimits); beyond them it is refused
+        "IMPORT_MAX_ROWS": 20_000,
+        "IMPORT_MAX_COLUMNS": 50,
+        "IMPORT_MAX_SECONDS": 30,
+        "IMPORT_MAX_MEMORY_MB": 512,
+        "IMPORT_MAX_MERGED_RANGES": 5_000,
         "UPLOAD_FOLDER": str(Path(app.instance_path) / "uploads"),
         "ATTACHMENT_EXTENSIONS": ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "jpg", "jpeg", "png", "txt"],
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,

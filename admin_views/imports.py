@@ -15,6 +15,7 @@ from admin_views.permissions import CREATE, EXPORT, READ, may
 from clock import china_date, utcnow
 from extensions import db
 from workflows.importing.directory import directory_groups, roster_workbook, units_workbook
+from workflows.importing.reader import ReadLimits
 from workflows.importing.report import ACTION_LABELS, ERROR, SKIPPED, UNCHANGED, UPDATE
 from workflows.importing.report import CREATE as CREATED
 from workflows.importing.runner import IMPORTERS, ImportFailed, plan_import, run_import
@@ -87,6 +88,10 @@ class ImportView(BaseView):
     def _max_bytes() -> int:
         return int(current_app.config.get("IMPORT_MAX_BYTES", MAX_UPLOAD_BYTES))
 
+    @staticmethod
+    def _limits() -> ReadLimits:
+        return ReadLimits.from_config(current_app.config)
+
     # ----- the page with the three imports, the templates and the exports -------------------------------------
     @expose("/")
     def index(self):
@@ -139,7 +144,7 @@ class ImportView(BaseView):
             return redirect(url_for(".index"))
         meta, data = found
         try:
-            plan = plan_import(db.session, kind, data, filename=meta.filename, now=utcnow())
+            plan = plan_import(db.session, kind, data, filename=meta.filename, now=utcnow(), limits=self._limits())
         except Exception:  # a file we failed to foresee must still get a Chinese answer, not a 500
             current_app.logger.exception("import preview of %s failed", kind)
             flash(UNEXPECTED, "error")
@@ -188,7 +193,9 @@ class ImportView(BaseView):
         meta, data = found
         actor = current_user._get_current_object()
         try:
-            plan = run_import(db.session, kind, data, filename=meta.filename, actor=actor, now=utcnow())
+            plan = run_import(
+                db.session, kind, data, filename=meta.filename, actor=actor, now=utcnow(), limits=self._limits()
+            )
             if not plan.applied:
                 db.session.rollback()
                 flash("重新检查时发现问题（数据可能在预览后被修改），未导入任何数据。", "error")

@@ -154,7 +154,7 @@ class OutboxView(SecureModelView):
         "body_text": _text_body,
         "body_html": _html_body,
     }
-    column_formatters_export = {"kind": _kind}
+    column_formatters_export = {"kind": _kind, "message_id": lambda v, c, m, n: (m.message_id or "").strip("<>")}
     column_auto_select_related = False
     list_template = "admin/outbox_list.html"
 

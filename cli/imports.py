@@ -3,10 +3,12 @@
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from clock import china_time, parse_now
 from extensions import db
+from workflows.importing.reader import ReadLimits
 from workflows.importing.report import CREATE, UPDATE
 from workflows.importing.runner import CLI_ACTOR, IMPORTERS, ImportFailed, plan_import, run_import
 
@@ -57,13 +59,16 @@ def make_import_command(kind: str, name: str) -> click.Command:
         """Import FILE: check every row, then write all of it or nothing."""
         now = _now(now_text)
         data = _read(file)
+        limits = ReadLimits.from_config(current_app.config)
         click.echo(f"导入{importer.title}：{Path(file).name}（时间基准 {china_time(now):%Y-%m-%d %H:%M}）")
         try:
             if dry_run:
-                plan = plan_import(db.session, kind, data, filename=Path(file).name, now=now)
+                plan = plan_import(db.session, kind, data, filename=Path(file).name, now=now, limits=limits)
                 db.session.rollback()
             else:
-                plan = run_import(db.session, kind, data, filename=Path(file).name, actor=CLI_ACTOR, now=now)
+                plan = run_import(
+                    db.session, kind, data, filename=Path(file).name, actor=CLI_ACTOR, now=now, limits=limits
+                )
                 if plan.applied:
                     db.session.commit()
                 else:

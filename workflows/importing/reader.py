@@ -2,10 +2,12 @@
 
 import io
 import logging
+import os
 import re
+import time
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
@@ -13,11 +15,16 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from workflows.importing.cells import ERROR_VALUES, is_blank, raw_text, single_line
 from workflows.importing.report import Problem
+from workflows.spreadsheets import restore_text
 
 log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 30  # title rows, blank lines and notes above the headers
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # a 10 MB upload that inflates beyond this is a zip bomb, not a roster
+MAX_SHARED_STRINGS_BYTES = 100 * 1024 * 1024  # every text of the workbook, held in memory while it is read
+EXCEL_MAX_ROW = 1_048_576
+SCAN_CHUNK = 1024 * 1024
+CHECK_EVERY = 256  # rows between two looks at the clock and the memory
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLSX_ADVICE = "请在 Excel 或 WPS 中打开，选择“另存为 → Excel 工作簿（*.xlsx）”后再导入，或下载导入模板填写。"
 HEADING = re.compile(
@@ -27,10 +34,72 @@ FOOTNOTE = re.compile(r"^(?:注|备注|说明|填表|制表|审核|审批|联系
 CHINESE_NUMERAL = re.compile(r"^[一二三四五六七八九十百]+[、.．]?$")
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
 
 
 class UnreadableFile(Exception):
     """The upload is not a workbook we can read; the message says why and what to do, in Chinese."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of a workbook an import may read (settings IMPORT_MAX_*): a hostile file is refused, not expanded."""
+
+    max_rows: int = 20_000  # data rows; the year's key-work items are the largest real file
+    max_columns: int = 50  # columns read; the templates have at most a dozen
+    max_seconds: float = 30.0  # reading one file, checked as it goes
+    max_memory_mb: int = 512  # growth of the process while reading one file (where the system tells it)
+    max_merged_ranges: int = 5_000
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "ReadLimits":
+        """The limits set in the application's settings (the defaults above for any not set)."""
+        default = cls()
+        return cls(
+            max_rows=int(config.get("IMPORT_MAX_ROWS", default.max_rows)),
+            max_columns=int(config.get("IMPORT_MAX_COLUMNS", default.max_columns)),
+            max_seconds=float(config.get("IMPORT_MAX_SECONDS", default.max_seconds)),
+            max_memory_mb=int(config.get("IMPORT_MAX_MEMORY_MB", default.max_memory_mb)),
+            max_merged_ranges=int(config.get("IMPORT_MAX_MERGED_RANGES", default.max_merged_ranges)),
+        )
+
+    @property
+    def last_row(self) -> int:
+        """The last sheet row read: the data rows, and the title and header rows above them."""
+        return self.max_rows + HEADER_SCAN_ROWS
+
+
+def _resident_bytes() -> int | None:
+    """The process's resident memory, where the system tells it cheaply (Linux); None elsewhere."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+class Budget:
+    """The time and memory one file may take; `check` refuses the file, in Chinese, once either is spent."""
+
+    def __init__(self, limits: ReadLimits):
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.max_seconds
+        self.memory_start = _resident_bytes()
+
+    def check(self) -> None:
+        """Raise UnreadableFile when the file has taken more than its time or memory."""
+        if time.monotonic() > self.deadline:
+            raise UnreadableFile(
+                f"读取文件超过时间上限（最多 {self.limits.max_seconds:g} 秒），未导入任何数据。"
+                "请删除多余的行、列、合并单元格和工作表，或分成几个文件导入。"
+            )
+        if self.memory_start is not None:
+            used = (_resident_bytes() or 0) - self.memory_start
+            if used > self.limits.max_memory_mb * 1024 * 1024:
+                raise UnreadableFile(
+                    f"读取文件超过内存上限（最多 {self.limits.max_memory_mb} MB），未导入任何数据。"
+                    "请删除多余的行、列、合并单元格和工作表，或分成几个文件导入。"
+                )
 
 
 @dataclass(frozen=True)
@@ -113,6 +182,9 @@ def open_workbook(data: bytes):
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         inflated = sum(info.file_size for info in archive.infolist())
+        shared = sum(
+            info.file_size for info in archive.infolist() if info.filename.lower().endswith("sharedstrings.xml")
+        )
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableFile("文件已损坏或不完整，无法作为 .xlsx 打开。" + XLSX_ADVICE) from None
     if "xl/workbook.xml" not in names:
@@ -121,7 +193,7 @@ def open_workbook(data: bytes):
         if "content.xml" in names:
             raise UnreadableFile("这是 OpenDocument（.ods）表格，不是 .xlsx。" + XLSX_ADVICE)
         raise UnreadableFile("这个压缩文件不是 Excel 工作簿。" + XLSX_ADVICE)
-    if inflated > MAX_UNZIPPED_BYTES:
+    if inflated > MAX_UNZIPPED_BYTES or shared > MAX_SHARED_STRINGS_BYTES:
         raise UnreadableFile("文件解压后过大，无法导入。请只保留需要导入的工作表和数据后重试。")
     return _load(data, data_only=True)
 
@@ -134,49 +206,109 @@ def _load(data: bytes, *, data_only: bool):
         raise UnreadableFile("文件无法读取：可能已损坏，或由不兼容的软件生成。" + XLSX_ADVICE) from None
 
 
-def _sheet_xml(workbook, sheet) -> bytes | None:
-    """The raw XML of a read-only sheet, for its merged ranges and formula tags (None if openpyxl hides it)."""
+@dataclass
+class SheetScan:
+    """What one pass over a sheet's raw XML tells, in constant memory: merged ranges, formulas, the last row."""
+
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col
+    has_formulas: bool = False
+    last_row: int = 0
+
+
+def _scan_sheet(workbook, sheet, limits: ReadLimits, budget: Budget) -> SheetScan:
+    """Stream the sheet's XML in chunks (never whole) for its merged ranges, clipped to the rows and columns read."""
+    scan = SheetScan()
     try:
-        return workbook._archive.read(sheet._worksheet_path)
+        source = workbook._archive.open(sheet._worksheet_path)
     except (AttributeError, KeyError):
-        return None
+        scan.has_formulas = True  # unknown: look for formulas the slow way
+        return scan
+    found = 0
+    rows = 0
+    tail = b""
+    with source:
+        while True:
+            chunk = source.read(SCAN_CHUNK)
+            budget.check()
+            text = tail + chunk
+            cut = text.rfind(b"<") if chunk else len(text)
+            if cut < 0 or len(text) - cut > 4096:
+                cut = len(text)  # no element starts in the last bytes: nothing to carry over
+            body, tail = text[:cut], text[cut:]  # an element cut in two is read whole with the next chunk
+            if not scan.has_formulas and (b"<f" in body or b":f" in body):  # the quick test before the regex
+                scan.has_formulas = FORMULA_TAG.search(body) is not None
+            rows += body.count(b"<row ") + body.count(b"<row>")
+            last = body.rfind(b"<row ")
+            numbered = ROW_NUMBER.match(body, last) if last >= 0 else None
+            scan.last_row = max(scan.last_row, rows, int(numbered.group(1)) if numbered else 0)
+            if scan.last_row > EXCEL_MAX_ROW:
+                raise UnreadableFile(
+                    f"工作表“{sheet.title}”超过 {EXCEL_MAX_ROW} 行（Excel 工作表的上限），"
+                    f"也超过导入上限（最多 {limits.max_rows} 行），未导入任何数据。请分成几个文件导入。"
+                )
+            for ref in MERGE_REF.findall(body) if b"mergeCell" in body else ():
+                found += 1
+                if found > limits.max_merged_ranges:
+                    raise UnreadableFile(
+                        f"工作表“{sheet.title}”的合并单元格超过上限（最多 {limits.max_merged_ranges} 处），"
+                        "未导入任何数据。请取消不需要的合并单元格后重试。"
+                    )
+                _add_merge(scan, ref.decode(), limits)
+            if not chunk:
+                break
+    return scan
 
 
-def _merges(xml: bytes | None) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[tuple[int, int], int]]:
-    """Merged ranges: (row, col) of each covered cell -> its range's first cell, and each first cell -> width."""
-    covered: dict[tuple[int, int], tuple[int, int]] = {}
-    widths: dict[tuple[int, int], int] = {}
-    for ref in MERGE_REF.findall(xml or b""):
-        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
-        if (max_row - min_row + 1) * (max_col - min_col + 1) > 200_000:
-            continue  # a whole-sheet merge carries nothing worth copying
-        widths[(min_row, min_col)] = max_col - min_col + 1
-        for row in range(min_row, max_row + 1):
-            for col in range(min_col, max_col + 1):
-                covered[(row, col)] = (min_row, min_col)
-    return covered, widths
+def _add_merge(scan: SheetScan, ref: str, limits: ReadLimits) -> None:
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return
+    if (max_row - min_row + 1) * (max_col - min_col + 1) > 200_000:
+        return  # a whole-sheet merge carries nothing worth copying
+    if min_row > limits.last_row or min_col > limits.max_columns:
+        return
+    scan.merges.append((min_row, min_col, min(max_row, limits.last_row), min(max_col, limits.max_columns)))
 
 
-def _filled_rows(sheet, covered: dict, limit: int | None = None):
-    """(row number, cells, origin of each merged cell) as a person sees the sheet: merged ranges show their value."""
+def _filled_rows(sheet, merges: list, limits: ReadLimits, budget: Budget, last: int | None = None):
+    """(row number, cells, origin of each merged cell) as a person sees the sheet: merged ranges show their value.
+
+    Reads at most `limits.max_columns` columns and refuses the file when a row below `limits.last_row` has data;
+    merged ranges (already clipped) are looked up row by row, never expanded into every cell they cover.
+    """
+    starting = sorted(merges, reverse=True)  # popped from the end: by first row
+    active: list[tuple[int, int, int, int]] = []
     values: dict[tuple[int, int], object] = {}  # the first cells of merged ranges, read before the cells they cover
-    widest = max((col for _, col in covered), default=0)  # a merged range's empty cells may be missing from the XML
+    widest = max((m[3] for m in merges), default=0)  # a merged range's empty cells may be missing from the XML
     for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if limit is not None and number > limit:
+        if last is not None and number > last:
             return
-        cells = list(cells)
+        if number % CHECK_EVERY == 0:
+            budget.check()
+        cells = [restore_text(v) if isinstance(v, str) else v for v in cells[: limits.max_columns]]
+        if number > limits.last_row:
+            if any(not is_blank(v) for v in cells):
+                raise UnreadableFile(
+                    f"工作表“{sheet.title}”的数据超过上限（最多 {limits.max_rows} 行），未导入任何数据。"
+                    "请分成几个文件导入，或删除多余的行后重试。"
+                )
+            continue
+        while starting and starting[-1][0] <= number:
+            active.append(starting.pop())
+        if active:
+            active = [m for m in active if m[2] >= number]
         if len(cells) < widest:
             cells.extend([None] * (widest - len(cells)))
         sources: dict[int, tuple[int, int]] = {}
-        for col in range(1, len(cells) + 1) if covered else ():
-            origin = covered.get((number, col))
-            if origin is None:
-                continue
-            if origin == (number, col):
-                values[origin] = cells[col - 1]
-            elif is_blank(cells[col - 1]):
-                cells[col - 1] = values.get(origin)
-            sources[col - 1] = origin
+        for min_row, min_col, _, max_col in active:
+            origin = (min_row, min_col)
+            for col in range(min_col, max_col + 1):
+                if origin == (number, col):
+                    values[origin] = cells[col - 1]
+                elif is_blank(cells[col - 1]):
+                    cells[col - 1] = values.get(origin)
+                sources[col - 1] = origin
         yield number, cells, sources
 
 
@@ -214,21 +346,34 @@ def _lookup(columns: Sequence[Column]) -> dict[str, str]:
     return lookup
 
 
-def read_table(data: bytes, columns: Sequence[Column], *, example: dict[str, str] | None = None) -> Table:
-    """The first sheet that has our headers, as rows of raw values; UnreadableFile when there is none."""
+def read_table(
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    example: dict[str, str] | None = None,
+    limits: ReadLimits | None = None,
+) -> Table:
+    """The first sheet that has our headers, as rows of raw values; UnreadableFile when there is none.
+
+    The file is read in streaming (read-only) mode within `limits`: at most so many rows and columns, merged
+    ranges clipped to them, and a time and memory budget; a file beyond them is refused with the limit named.
+    """
+    limits = limits or ReadLimits()
+    budget = Budget(limits)
     workbook = open_workbook(data)
+    budget.check()
     lookup = _lookup(columns)
     try:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # some programs write a wrong <dimension>; read every row that is there
-            xml = _sheet_xml(workbook, sheet)
-            covered, widths = _merges(xml)
-            head = [cells for _, cells, _ in _filled_rows(sheet, covered, HEADER_SCAN_ROWS)]
+            scan = _scan_sheet(workbook, sheet, limits, budget)
+            rows = _filled_rows(sheet, scan.merges, limits, budget, HEADER_SCAN_ROWS)
+            head = [cells for _, cells, _ in rows]
             found = _find_header(head, lookup)
             if found is None:
                 continue
-            formulas = _formula_cells(data, sheet.title) if xml is None or FORMULA_TAG.search(xml) else set()
-            return _read_sheet(sheet, covered, widths, formulas, head, found, columns, example)
+            formulas = _formula_cells(data, sheet.title, limits, budget) if scan.has_formulas else set()
+            return _read_sheet(sheet, scan, formulas, head, found, columns, example, limits, budget)
     finally:
         workbook.close()
     expected = "、".join(f"「{c.header}」" for c in columns if c.required)
@@ -237,12 +382,13 @@ def read_table(data: bytes, columns: Sequence[Column], *, example: dict[str, str
     )
 
 
-def _read_sheet(sheet, covered, widths, formulas, head, found, columns, example) -> Table:
+def _read_sheet(sheet, scan, formulas, head, found, columns, example, limits, budget) -> Table:
     header_index, positions, depth = found
     table = Table(sheet=sheet.title, header_row=header_index + 1, labels={})
     _describe_headers(table, head[header_index : header_index + depth], positions, columns)
+    widths = {(m[0], m[1]): m[3] - m[1] + 1 for m in scan.merges}
     first_data = header_index + depth + 1
-    for number, cells, sources in _filled_rows(sheet, covered):
+    for number, cells, sources in _filled_rows(sheet, scan.merges, limits, budget):
         if number >= first_data:
             _add_row(table, number, cells, sources, widths, positions, formulas, example)
     return table
@@ -298,15 +444,18 @@ def _not_data(filled: dict) -> str | None:
     return None
 
 
-def _formula_cells(data: bytes, title: str) -> set[tuple[int, int]]:
+def _formula_cells(data: bytes, title: str, limits: ReadLimits, budget: Budget) -> set[tuple[int, int]]:
     """(row, col) of every formula cell of a sheet: a second, formula-text pass, only for files that have any."""
     workbook = _load(data, data_only=False)
     try:
         sheet = workbook[title]
         sheet.reset_dimensions()
         found = set()
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            for col, value in enumerate(cells, start=1):
+        rows = sheet.iter_rows(max_row=limits.last_row, values_only=True)
+        for number, cells in enumerate(rows, start=1):
+            if number % CHECK_EVERY == 0:
+                budget.check()
+            for col, value in enumerate(cells[: limits.max_columns], start=1):
                 if isinstance(value, str) and value.startswith("="):
                     found.add((number, col))
         return found

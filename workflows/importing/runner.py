@@ -11,7 +11,7 @@ from workflows.audit import act_as
 from workflows.importing.base import Importer
 from workflows.importing.cells import single_line
 from workflows.importing.items import ItemImporter
-from workflows.importing.reader import UnreadableFile, read_table
+from workflows.importing.reader import ReadLimits, UnreadableFile, read_table
 from workflows.importing.report import CREATE, SKIPPED, UPDATE, ImportPlan, Problem, RowPlan
 from workflows.importing.roster import RosterImporter
 from workflows.importing.units import UnitImporter
@@ -31,13 +31,15 @@ def importer_for(kind: str) -> Importer:
     return IMPORTERS[kind]
 
 
-def plan_import(session: Session, kind: str, data: bytes, *, filename: str = "", now: datetime) -> ImportPlan:
-    """Read the file and decide, row by row, what importing it would do; writes nothing."""
+def plan_import(
+    session: Session, kind: str, data: bytes, *, filename: str = "", now: datetime, limits: ReadLimits | None = None
+) -> ImportPlan:
+    """Read the file (within `limits`) and decide, row by row, what importing it would do; writes nothing."""
     importer = importer_for(kind)
     plan = ImportPlan(kind=kind, title=importer.title, filename=filename, sha256=hashlib.sha256(data).hexdigest())
     example = {key: single_line(value) for key, value in importer.example.items()}
     try:
-        table = read_table(data, importer.columns, example=example)
+        table = read_table(data, importer.columns, example=example, limits=limits)
     except UnreadableFile as error:
         plan.file_problems.append(Problem(None, None, str(error)))
         return plan
@@ -67,10 +69,18 @@ def plan_import(session: Session, kind: str, data: bytes, *, filename: str = "",
 
 
 def run_import(
-    session: Session, kind: str, data: bytes, *, filename: str = "", actor, now: datetime, dry_run: bool = False
+    session: Session,
+    kind: str,
+    data: bytes,
+    *,
+    filename: str = "",
+    actor,
+    now: datetime,
+    dry_run: bool = False,
+    limits: ReadLimits | None = None,
 ) -> ImportPlan:
     """Plan the import and, when nothing is wrong and it is not a dry run, write it all, attributed to `actor`."""
-    plan = plan_import(session, kind, data, filename=filename, now=now)
+    plan = plan_import(session, kind, data, filename=filename, now=now, limits=limits)
     if dry_run or not plan.ok or not plan.has_changes:
         return plan
     act_as(session, actor, now=now)

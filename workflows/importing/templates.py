@@ -1,6 +1,5 @@
 """The downloadable import templates (.xlsx): headers, an example row, drop-down lists and a sheet of instructions."""
 
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from workflows.importing.base import Importer
 from workflows.importing.reader import Column
+from workflows.spreadsheets import put, save
 
 OPTIONS_SHEET = "选项"
 LAST_ROW = 1048576  # the whole column: drop-downs keep working however many rows are added
@@ -52,7 +52,7 @@ def build_workbook(
     sheet.title = importer.title[:31]
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = put(sheet, 1, index, column.header)
         cell.font = REQUIRED_FONT if column.required else HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -61,20 +61,15 @@ def build_workbook(
     body.extend(rows)
     for row_number, values in enumerate(body, start=2):
         for index, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=row_number, column=index, value=column_value(column, values.get(column.key)))
-            if column.kind == "digits":
-                cell.number_format = "@"
-            elif column.kind == "date":
-                cell.number_format = "yyyy-mm-dd"
-            elif column.kind == "long":
+            number_format = {"digits": "@", "date": "yyyy-mm-dd"}.get(column.kind)
+            cell = put(sheet, row_number, index, column_value(column, values.get(column.key)), number_format)
+            if column.kind == "long":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             if with_example and row_number == 2:
                 cell.font = EXAMPLE_FONT
     _add_drop_downs(workbook, sheet, columns, importer.option_lists(session))
     _add_instructions(workbook, importer, columns)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return save(workbook)
 
 
 def _add_drop_downs(workbook, sheet, columns: list[Column], lists: dict[str, list[str]]) -> None:
@@ -84,9 +79,9 @@ def _add_drop_downs(workbook, sheet, columns: list[Column], lists: dict[str, lis
     used = [name for name in dict.fromkeys(c.options for c in columns if c.options) if lists.get(name)]
     for list_index, name in enumerate(used, start=1):
         letter = get_column_letter(list_index)
-        options.cell(row=1, column=list_index, value=f"选项：{name}")
+        put(options, 1, list_index, f"选项：{name}")
         for row, text in enumerate(lists[name], start=2):
-            options.cell(row=row, column=list_index, value=text)
+            put(options, row, list_index, text)
         source = f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(lists[name]) + 1}"
         strict = name in STRICT_LISTS
         for index, column in enumerate(columns, start=1):
@@ -114,15 +109,15 @@ def _add_instructions(workbook, importer: Importer, columns: list[Column]) -> No
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 10
     notes.column_dimensions["C"].width = 70
-    notes.cell(row=1, column=1, value=f"{importer.title}导入模板 填写说明").font = Font(bold=True, size=14)
+    put(notes, 1, 1, f"{importer.title}导入模板 填写说明").font = Font(bold=True, size=14)
     for col, text in enumerate(("列名", "是否必填", "填写要求"), start=1):
-        notes.cell(row=3, column=col, value=text).font = HEADER_FONT
+        put(notes, 3, col, text).font = HEADER_FONT
     for row, column in enumerate(columns, start=4):
-        notes.cell(row=row, column=1, value=column.header)
-        notes.cell(row=row, column=2, value="必填" if column.required else "选填")
+        put(notes, row, 1, column.header)
+        put(notes, row, 2, "必填" if column.required else "选填")
         also = f"（也可用表头：{'、'.join(column.aliases)}）" if column.aliases else ""
-        notes.cell(row=row, column=3, value=f"{column.hint}{also}" or None)
+        put(notes, row, 3, f"{column.hint}{also}" or None)
     start = len(columns) + 5
-    notes.cell(row=start, column=1, value="规则").font = HEADER_FONT
+    put(notes, start, 1, "规则").font = HEADER_FONT
     for offset, text in enumerate(GENERAL_RULES, start=1):
-        notes.cell(row=start + offset, column=1, value=f"{offset}. {text}")
+        put(notes, start + offset, 1, f"{offset}. {text}")

@@ -1,0 +1,111 @@
+"""The one writer of every workbook and CSV the product makes: typed cells, and text that never runs as a formula.
+
+Text that a spreadsheet would take for a formula (it starts with = + - @, a tab or a carriage return) is written
+with a leading apostrophe, in CSV and .xlsx alike; the import reader removes exactly that apostrophe again
+(`restore_text`), so an exported roster imported back changes nothing. Numbers, dates and times stay typed cells.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from tempfile import SpooledTemporaryFile
+
+from markupsafe import Markup
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s\-()]+$")  # "+86 139…", "-5": cannot call anything, left as typed
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+BOLD = Font(bold=True)
+
+
+def restore_text(text: str) -> str:
+    """Undo `defuse_text`: drop the apostrophe the writer put before a formula-like text (or before an apostrophe)."""
+    if len(text) > 1 and text[0] == QUOTE and (text[1] == QUOTE or text[1:].startswith(FORMULA_START)):
+        return text[1:]
+    return text
+
+
+def defuse_text(text: str) -> str:
+    """Keep a spreadsheet from running text as a formula (CSV/formula injection); `restore_text` gives it back."""
+    if (text.startswith(FORMULA_START) and not PLAIN_NUMBER.match(text)) or restore_text(text) != text:
+        return QUOTE + text
+    return text
+
+
+def plain(value):
+    """A value fit for a cell: markup reduced to its text, text defused; numbers, dates and None as they are."""
+    if isinstance(value, Markup):
+        value = value.striptags()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None or isinstance(value, (int, float, date)):
+        return value
+    return defuse_text(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def fill_cell(cell, value, number_format: str | None = None):
+    """Put a value in an openpyxl cell (ordinary or write-only): text as text, dates with a date format."""
+    value = plain(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # never "f", whatever the text
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def put(sheet, row: int, column: int, value, number_format: str | None = None):
+    """Write one cell of an ordinary worksheet through `fill_cell`; returns the cell for styling."""
+    return fill_cell(sheet.cell(row=row, column=column), value, number_format)
+
+
+def save(workbook: Workbook) -> bytes:
+    """The workbook's bytes (spooled to disk past 32 MB)."""
+    with SpooledTemporaryFile(max_size=32 * 1024 * 1024) as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        return handle.read()
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with a BOM and CRLF line ends, as Excel on Windows expects; times as 2026-11-26 10:00."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([plain(h) for h in headers])
+    for row in rows:
+        cells = []
+        for value in row:
+            value = plain(value)
+            if isinstance(value, datetime):
+                value = value.strftime("%Y-%m-%d %H:%M")
+            cells.append("" if value is None else value)
+        writer.writerow(cells)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A streamed (write-only) one-sheet workbook with a bold, frozen header row and typed cells."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", "", title)[:31] or "Sheet1")
+    sheet.freeze_panes = "A2"
+    header_cells = []
+    for text in headers:
+        cell = fill_cell(WriteOnlyCell(sheet), text)
+        cell.font = BOLD
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([fill_cell(WriteOnlyCell(sheet), value) for value in row])
+    return save(workbook)
