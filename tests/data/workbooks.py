@@ -94,9 +94,14 @@ def build_office() -> dict:
     return {"chief": chief, "forestry": forestry, "welfare": welfare, **units}
 
 
+# Signing in to upload writes a session row (and a failed one a throttle row): not the import's doing.
+SIGN_IN_TABLES = {"login_session", "throttle_event"}
+
+
 def row_counts() -> dict[str, int]:
-    """Rows in every table, to show that a refused import changed nothing at all."""
+    """Rows in every table but the sign-in bookkeeping, to show that a refused import changed nothing at all."""
     return {
         table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
         for table in Base.metadata.sorted_tables
+        if table.name not in SIGN_IN_TABLES
     }
