@@ -35,7 +35,7 @@ class UserView(SecureModelView):
     column_default_sort = ("username", False)
     column_searchable_list = ["username", "display_name", "email"]
     column_filters = [*enum_filters(User.role, Role), "active"]
-    column_labels = {"new_password": "密码"}
+    column_labels = {"new_password": "密码"}  # nosec B105
     form_columns = ["username", "display_name", "role", "unit", "leader", "email", "active", "new_password"]
     form_extra_fields = {
         "new_password": PasswordField(

@@ -33,7 +33,7 @@ def _status_with_handle(view, context, model, name):
     label = escape(model.status.label)
     if model.status in WORKING and may(current_user, "assignment.handle", model):
         url = url_for("portal.mine", assignment_id=model.id)
-        return Markup(f'{label} <a class="btn btn-sm btn-primary ml-1" href="{url}">办理</a>')
+        return Markup('{} <a class="btn btn-sm btn-primary ml-1" href="{}">办理</a>').format(label, url)
     return label
 
 

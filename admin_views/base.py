@@ -123,7 +123,7 @@ def _yes_no(view, value, name):
 
 def _yes_no_badge(view, value, name):
     css = "badge-success" if value else "badge-secondary"
-    return Markup(f'<span class="badge {css}">{"是" if value else "否"}</span>')
+    return Markup('<span class="badge {}">{}</span>').format(css, "是" if value else "否")
 
 
 def _formatters(base: dict, boolean) -> dict:

@@ -19,14 +19,14 @@ from workflows.visibility import of_unit
 def _assignment(view, context, model, name):
     assignment = model.assignment
     url = view.get_url("assignment.details_view", id=assignment.id)
-    return Markup(f'<a href="{url}">{escape(assignment.item.number)} · {escape(assignment.unit.name)}</a>')
+    return Markup('<a href="{}">{} · {}</a>').format(url, assignment.item.number, assignment.unit.name)
 
 
 def _status(view, context, model, name):
     """The request's status, with the 审批 button while it waits and the user may decide."""
     url = view.decide_url(model)
     label = escape(model.status.label)
-    return Markup(f'{label} <a class="btn btn-sm btn-primary ml-1" href="{url}">审批</a>') if url else label
+    return Markup('{} <a class="btn btn-sm btn-primary ml-1" href="{}">审批</a>').format(label, url) if url else label
 
 
 class ExtensionView(WorkflowPagesMixin, SecureModelView):

@@ -1,6 +1,6 @@
 """Cell formatters shared by several screens: links to an item, escalation badges, overdue deadlines."""
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from clock import china_date, utcnow
 from models.assignment import ESCALATION_LABELS
@@ -13,20 +13,20 @@ def item_link(view, context, model, name):
     if item is None:
         return ""
     url = view.get_url("item.details_view", id=item.id)
-    return Markup(f'<a href="{url}">{escape(item.number)}</a> {escape(item.title)}')
+    return Markup('<a href="{}">{}</a> {}').format(url, item.number, item.title)
 
 
 def escalation_badge(view, context, model, name):
     """The rung reached, as a coloured badge."""
     level = model.escalation_level or 0
     css = ["badge-light", "badge-warning", "badge-danger", "badge-dark"][level]
-    return Markup(f'<span class="badge {css}">{ESCALATION_LABELS[level]}</span>')
+    return Markup('<span class="badge {}">{}</span>').format(css, ESCALATION_LABELS[level])
 
 
 def assignment_deadline(view, context, model, name):
     """The deadline, red with 逾期 when passed and still open."""
     if model.is_overdue(china_date(utcnow())):
-        return Markup(f'<span class="text-danger font-weight-bold">{model.deadline} 逾期</span>')
+        return Markup('<span class="text-danger font-weight-bold">{} 逾期</span>').format(model.deadline)
     return str(model.deadline)
 
 
@@ -37,4 +37,4 @@ def review_badge(view, context, model, name):
         ReviewStatus.RETURNED: "badge-warning",
         ReviewStatus.UNSATISFACTORY: "badge-danger",
     }.get(model.review_status, "badge-info")
-    return Markup(f'<span class="badge {css}">{model.review_status.label}</span>')
+    return Markup('<span class="badge {}">{}</span>').format(css, model.review_status.label)

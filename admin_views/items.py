@@ -5,7 +5,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import validators
@@ -64,12 +64,12 @@ def validate_number_format(form, field):
 
 def _title_link(view, context, model, name):
     url = view.get_url(".details_view", id=model.id)
-    return Markup(f'<a href="{url}">{escape(model.title)}</a>')
+    return Markup('<a href="{}">{}</a>').format(url, model.title)
 
 
 def _deadline_badge(view, context, model, name):
     if model.status in OPEN_ITEM_STATUSES and model.deadline < china_date(utcnow()):
-        return Markup(f'<span class="text-danger font-weight-bold" title="已逾期">{model.deadline} 逾期</span>')
+        return Markup('<span class="text-danger font-weight-bold" title="已逾期">{} 逾期</span>').format(model.deadline)
     return str(model.deadline)
 
 
@@ -80,7 +80,7 @@ def _status_badge(view, context, model, name):
         ItemStatus.SUSPENDED: "badge-warning",
         ItemStatus.REGISTERED: "badge-light",
     }.get(model.status, "badge-primary")
-    return Markup(f'<span class="badge {css}">{model.status.label}</span>')
+    return Markup('<span class="badge {}">{}</span>').format(css, model.status.label)
 
 
 CO_UNITS = unit_loader("co_units")

@@ -4,7 +4,7 @@ from flask import request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from wtforms import validators
 
@@ -25,7 +25,7 @@ from workflows.visibility import of_unit
 
 def _print_link(view, context, model, name):
     url = view.get_url("notice.print_view", id=model.id)
-    return Markup(f'<a href="{url}" target="_blank">{escape(model.number)}</a>')
+    return Markup('<a href="{}" target="_blank">{}</a>').format(url, model.number)
 
 
 class NoticeView(SecureModelView):

@@ -47,9 +47,9 @@ def _status_badge(view, context, model, name):
         now = utcnow()
         age = escape(claim_age(model.claimed_at, now))
         if model.claimed_at <= stuck_cutoff(now):
-            return Markup(f'<span class="badge badge-danger">{STUCK_LABEL}</span> <small>已 {age}</small>')
-        return Markup(f'<span class="badge badge-warning">{escape(model.status.label)}</span> <small>{age}</small>')
-    return Markup(f'<span class="badge {STATUS_BADGES[model.status]}">{escape(model.status.label)}</span>')
+            return Markup('<span class="badge badge-danger">{}</span> <small>已 {}</small>').format(STUCK_LABEL, age)
+        return Markup('<span class="badge badge-warning">{}</span> <small>{}</small>').format(model.status.label, age)
+    return Markup('<span class="badge {}">{}</span>').format(STATUS_BADGES[model.status], model.status.label)
 
 
 class StuckClaimFilter(BaseSQLAFilter):

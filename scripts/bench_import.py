@@ -87,7 +87,7 @@ def main() -> None:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
         url = url.replace("postgresql://", "postgresql+psycopg://", 1) + f"?options=-csearch_path%3D{schema}"
     url = url or "sqlite:///" + str(Path(tempfile.mkdtemp()) / "bench.sqlite")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})  # nosec B105
     try:
         with app.app_context():
             upgrade()

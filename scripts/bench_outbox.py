@@ -64,7 +64,7 @@ def main() -> None:
     try:
         app = create_app(
             {
-                "SECRET_KEY": "bench",
+                "SECRET_KEY": "bench",  # nosec B105
                 "INSTANCE_PATH": workdir,
                 "SQLALCHEMY_DATABASE_URI": args.database_url or f"sqlite:///{workdir}/bench.sqlite",
                 "MAIL_BATCH_SIZE": args.batch_size,
@@ -78,7 +78,7 @@ def main() -> None:
             report = deliver_outbox(db.session, now=NOW)
             elapsed = time.perf_counter() - started
             server.wait_for(args.messages, timeout=30)
-            assert report.sent == args.messages, report
+            assert report.sent == args.messages, report  # nosec B101
             backend = db.engine.dialect.name
     finally:
         server.stop()

@@ -20,7 +20,8 @@ from workflows.accounts import (
 )
 
 bp = Blueprint("auth", __name__)
-SESSION_TOKEN = "duban_sid"  # the key of the server-side session's token in the signed cookie
+# the key of the server-side session's token in the signed cookie (a name, not a secret)
+SESSION_TOKEN = "duban_sid"  # nosec B105
 
 
 class LoginForm(FlaskForm):

@@ -27,7 +27,7 @@ def csp_nonce() -> str:
 
 def csp_nonce_attribute() -> Markup:
     """` nonce="…"` for an inline <script> in our templates."""
-    return Markup(f'nonce="{csp_nonce()}"')
+    return Markup('nonce="{}"').format(csp_nonce())
 
 
 def add_security_headers(response):

@@ -112,11 +112,14 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
         session.flush()
         if fresh:
             tend_roster(
-                session, random.Random(HISTORY_DAYS), now=now, supervisor=find_user(session, data.SUPERVISOR_ACCOUNT[0])
+                session,
+                random.Random(HISTORY_DAYS),  # nosec B311
+                now=now,
+                supervisor=find_user(session, data.SUPERVISOR_ACCOUNT[0]),
             )
         _mark_sent(session, after_id=last_message)
         if fresh:
-            bounce_one_address(session, random.Random(HISTORY_DAYS))
+            bounce_one_address(session, random.Random(HISTORY_DAYS))  # nosec B311
     counts["notices"] = session.scalar(select(func.count(Notice.id))) - notices_before
     return {**counts, "accounts": accounts}
 

@@ -39,7 +39,8 @@ class PublicAddress:
 
 def serving_url(host: str, port: int) -> str:
     """The address a browser uses to reach `serve --host host --port port` (a wildcard host gives this machine's name)."""
-    if host in ("", "0.0.0.0", "::"):
+    # recognises a wildcard host (binds nothing)
+    if host in ("", "0.0.0.0", "::"):  # nosec B104
         host = socket.getfqdn() or socket.gethostname()
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 literal
