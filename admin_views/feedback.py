@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import validators
 
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
-from admin_views.formatters import review_badge
+from admin_views.formatters import period_column, review_badge
 from admin_views.items import unit_options
 from admin_views.lookups import assignment_loader
 from admin_views.workflow_pages import ReviewForm, WorkflowPagesMixin
@@ -86,9 +86,11 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         "assignment": _feedback_assignment,
         "review_status": review_badge,
         "progress": lambda v, c, m, n: _short(m.progress),
+        "period": period_column,
     }
-    column_formatters_detail = {"assignment": _feedback_assignment, "review_status": review_badge}
+    column_formatters_detail = {"assignment": _feedback_assignment, "review_status": review_badge, "period": period_column}
     column_formatters_export = {
+        "period": period_column,
         "assignment": lambda v,
         c,
         m,

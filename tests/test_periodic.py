@@ -122,15 +122,15 @@ def test_should_set_quarterly_targets_and_show_them_on_the_units_page(client, of
     bad = client.post(
         "/admin/quarter_target/new/", data={"assignment": share.id, "period": "一季度", "target": "完成选址"}
     )
-    assert "季度应写作 2027Q1 这样的格式" in bad.get_data(as_text=True) and "完成选址" in bad.get_data(as_text=True)
+    assert "请从列表中选择季度" in bad.get_data(as_text=True) and "完成选址" in bad.get_data(as_text=True)
     assert (
         client.post(
-            "/admin/quarter_target/new/", data={"assignment": share.id, "period": "2027q1", "target": "完成选址"}
+            "/admin/quarter_target/new/", data={"assignment": share.id, "period": "2027Q1", "target": "完成选址"}
         ).status_code
         == 302
     )
     page = client.get(f"/unit/{make_token(share)}").get_data(as_text=True)
-    assert "季度目标" in page and "2027Q1" in page and "完成选址" in page
+    assert "季度目标" in page and "2027年第一季度" in page and "完成选址" in page
 
 
 def test_should_keep_waiting_for_review_when_a_period_report_is_reviewed_first(office):

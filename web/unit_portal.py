@@ -9,6 +9,7 @@ from wtforms import DateField, IntegerField, MultipleFileField, SelectField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from clock import china_date, utcnow
+from formatting import period_text
 from extensions import db
 from models.assignment import AssignmentStatus
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
@@ -124,7 +125,7 @@ def _period_choices(assignment) -> list[tuple[str, str]]:
     calendar = WorkCalendar.load(db.session)
     periods = []
     for event in period_events(assignment, calendar):
-        label = f"{event.period}（{event.report_day}前报送）"
+        label = f"{period_text(event.period)}（{event.report_day}前报送）"
         if (event.period, label) not in periods:
             periods.append((event.period, label))
     return [("", "最终办结情况（非阶段报送）"), *periods]

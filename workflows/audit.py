@@ -72,6 +72,9 @@ def _format_value(session: Session, column, value) -> str:
         return "（空）"
     if isinstance(value, LabeledEnum):
         return value.label
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None and issubclass(enum_class, LabeledEnum):
+        return enum_class.label_of(value)  # a raw value set by a form or an import
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clock import CHINA
+from formatting import period_text
 from models.outbox import OutboxMessage, OutboxStatus
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "mail_templates"
@@ -56,6 +57,7 @@ _environment = Environment(
     keep_trailing_newline=True,
 )
 _environment.filters["cn_date"] = _china_date
+_environment.filters["period"] = period_text
 
 
 def render_mail(template: str, context: dict) -> RenderedMail:

@@ -1,0 +1,132 @@
+"""What a user reads is Chinese: no stray English or raw codes on any screen of the demo, as any role."""
+
+import html
+import re
+from datetime import datetime
+
+import pytest
+
+from clock import CHINA
+from extensions import db
+from models import Role, Unit, User
+from tests.factories import login, make_user
+from workflows.demo import seed_demo
+from workflows.sweep import run_sweep
+
+# Latin words a Chinese user may well see: names of file formats and the product.
+ALLOWED_WORDS = {"CSV", "XLSX", "XLS", "PDF", "EXCEL", "HTML", "DUBAN", "ID", "KB", "MB", "GB", "WORD", "WPS"}
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+URLISH = re.compile(r"(?:https?://|mailto:)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+/\S*")
+NAMES = {"a": ("管理员甲", Role.ADMIN), "s": ("督查员乙", Role.SUPERVISOR), "l": ("领导丙", Role.LEADER)}
+NAMES["i"] = ("联络员丁", Role.LIAISON)
+DETAIL_LINK = r"(?:details|edit|new|print|review|decide|deadline|stop|assign|suspend|cancel|answer|resume)/[^\"]*"
+
+
+@pytest.fixture
+def office(app):
+    """The demo office after a sweep, and an account per role with a Chinese name."""
+    now = datetime(2026, 11, 26, 10, tzinfo=CHINA)
+    seed_demo(db.session, now=now)
+    run_sweep(db.session, now=now)
+    unit = db.session.scalar(db.select(Unit).order_by(Unit.id))
+    for key, (name, role) in NAMES.items():
+        make_user(f"word-{key}", role, unit=unit if role == Role.LIAISON else None, display_name=name)
+    db.session.commit()
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees: tags, scripts, styles and hidden data removed; a quoted server reply (<code>) left
+    out; placeholders, titles and button labels kept; a mail shown in an iframe read as its own page."""
+    framed = [visible_text(html.unescape(doc)) for doc in re.findall(r'\bsrcdoc="([^"]*)"', page)]
+    page = re.sub(r'\bsrcdoc="[^"]*"', "", page)
+    page = re.sub(r"<(script|style|code)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r'<div[^>]*class="d-none"[^>]*>.*?</div>', " ", page, flags=re.S)
+    page = re.sub(r"<!--.*?-->", " ", page, flags=re.S)
+    shown = re.findall(r'\b(?:placeholder|title|alt)="([^"]*)"', page)
+    shown += re.findall(r'<input[^>]*type="(?:submit|button|reset)"[^>]*value="([^"]*)"', page)
+    text = re.sub(r"<[^>]+>", " ", page)
+    return html.unescape(text + " " + " ".join(shown + framed))
+
+
+def latin_words(text: str, identifiers: frozenset[str] = frozenset()) -> set[str]:
+    """Latin words in a text outside the allow-list, addresses, e-mail addresses and the given identifiers
+    (login names and unit codes, which are Latin by design)."""
+    words = LATIN_WORD.findall(URLISH.sub(" ", text))
+    return {word for word in words if word not in identifiers and word.upper() not in ALLOWED_WORDS}
+
+
+def screens(client) -> list[str]:
+    """Every screen reachable from the menu: the lists and up to 25 links from each into details and forms."""
+    menu = client.get("/admin/").get_data(as_text=True)
+    urls = ["/admin/", "/admin/directory_health/", "/account/password"]
+    for list_url in sorted(set(re.findall(r'href="(/admin/[a-z_]+/)"', menu))):
+        urls.append(list_url)
+        listing = client.get(list_url).get_data(as_text=True)
+        links = set(re.findall(r'href="(' + re.escape(list_url) + DETAIL_LINK + ')"', listing))
+        urls += sorted(link.replace("&amp;", "&") for link in links)[:25]
+    return urls
+
+
+@pytest.mark.parametrize("role", sorted(NAMES))
+def test_should_show_no_english_word_on_any_screen(client, office, role):
+    identifiers = frozenset(db.session.scalars(db.select(User.username))) | frozenset(
+        db.session.scalars(db.select(Unit.code))
+    )
+    login(client, f"word-{role}")
+    found: dict[str, set[str]] = {}
+    for url in screens(client):
+        response = client.get(url)
+        if response.status_code != 200 or not response.mimetype.startswith("text/html"):
+            continue
+        words = latin_words(visible_text(response.get_data(as_text=True)), identifiers)
+        if words:
+            found[url] = words
+    assert not found, "\n".join(f"{url}: {' '.join(sorted(words))}" for url, words in found.items())
+
+
+def test_should_show_no_english_word_on_the_login_page(client, app):
+    assert not latin_words(visible_text(client.get("/login").get_data(as_text=True)))
+
+
+@pytest.mark.parametrize(
+    "key, text",
+    [
+        ("2026Q3", "2026年第三季度"),
+        ("2027Q1", "2027年第一季度"),
+        ("2026-H2", "2026年下半年"),
+        ("2026-H1", "2026年上半年"),
+        ("2026-11", "2026年11月"),
+        ("2026-01", "2026年1月"),
+        (None, ""),
+        ("其他", "其他"),
+    ],
+)
+def test_should_write_a_period_as_the_office_says_it(key, text):
+    from formatting import period_text
+
+    assert period_text(key) == text
+
+
+@pytest.mark.parametrize(
+    "size, text", [(0, "0 字节"), (49, "49 字节"), (1023, "1023 字节"), (1229, "1.2 KB"), (3565158, "3.4 MB")]
+)
+def test_should_write_a_file_size_a_person_can_read(size, text):
+    from formatting import file_size
+
+    assert file_size(size) == text
+
+
+def test_should_write_enum_values_in_the_change_log_by_their_chinese_names(client, app):
+    from models import AuditEvent
+    from tests.factories import make_item, make_unit
+
+    make_user("log-s", Role.SUPERVISOR, display_name="督查员")
+    item = make_item(make_unit("第一林场"), source="leader_instruction", rhythm="one_off")
+    item.rhythm = "monthly"
+    db.session.commit()
+    summaries = " ".join(db.session.scalars(db.select(AuditEvent.summary).where(AuditEvent.entity == "item")))
+    assert "来源：局党政领导批办事项" in summaries and "办理周期：一次性 → 每月" in summaries, summaries
+    login(client, "log-s")
+    for url in ("/admin/audit/", "/admin/audit/export/csv/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "局党政领导批办事项" in page and "leader_instruction" not in page and "one_off" not in page, url
