@@ -130,3 +130,46 @@ def test_should_write_enum_values_in_the_change_log_by_their_chinese_names(clien
     for url in ("/admin/audit/", "/admin/audit/export/csv/"):
         page = client.get(url).get_data(as_text=True)
         assert "局党政领导批办事项" in page and "leader_instruction" not in page and "one_off" not in page, url
+
+
+def test_should_load_chinese_words_for_select2_before_any_widget_is_built(client, app):
+    make_user("s2-s", Role.SUPERVISOR, display_name="督查员")
+    db.session.commit()
+    login(client, "s2-s")
+    page = client.get("/admin/item/new/").get_data(as_text=True)
+    order = [page.find(name) for name in ("select2.min.js", "select2-zh-CN.js", "admin/js/form.js")]
+    assert -1 not in order and order == sorted(order), order
+    script = client.get("/static/select2-zh-CN.js").get_data(as_text=True)
+    assert "没有找到匹配项" in script and "formatSearching" in script
+
+
+def test_should_search_the_shares_by_unit_name_with_a_chinese_placeholder(client, app):
+    from tests.factories import make_item, make_unit
+
+    make_user("find-s", Role.SUPERVISOR, display_name="督查员")
+    make_item(make_unit("第一林场"), title="春季防火")
+    make_item(make_unit("营林科"), title="苗圃建设")
+    db.session.commit()
+    login(client, "find-s")
+    listing = client.get("/admin/assignment/").get_data(as_text=True)
+    assert 'placeholder="事项编号、事项名称、承办单位"' in listing
+    found = client.get("/admin/assignment/?search=营林科").get_data(as_text=True)
+    assert "苗圃建设" in found and "春季防火" not in found
+
+
+@pytest.mark.parametrize("kind", ["units", "roster", "items"])
+def test_should_head_the_templates_option_lists_in_chinese(client, app, kind):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.factories import make_unit
+
+    make_unit("第一林场")
+    make_user("tpl-s", Role.SUPERVISOR, display_name="督查员")
+    db.session.commit()
+    login(client, "tpl-s")
+    book = load_workbook(io.BytesIO(client.get(f"/admin/import/template/{kind}.xlsx").data))
+    headers = [cell.value for cell in book["选项"][1] if cell.value]
+    assert headers and all(h.startswith("选项：") for h in headers), headers
+    assert not latin_words(" ".join(headers)), headers
