@@ -88,13 +88,17 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         "progress": lambda v, c, m, n: _short(m.progress),
         "period": period_column,
     }
-    column_formatters_detail = {"assignment": _feedback_assignment, "review_status": review_badge, "period": period_column}
+    column_formatters_detail = {
+        "assignment": _feedback_assignment,
+        "review_status": review_badge,
+        "period": period_column,
+    }
     column_formatters_export = {
         "period": period_column,
         "assignment": lambda v,
         c,
         m,
-        n: f"{m.assignment.item.number} {m.assignment.item.title} · {m.assignment.unit.name}"
+        n: f"{m.assignment.item.number} {m.assignment.item.title} · {m.assignment.unit.name}",
     }
     column_filters = [
         *enum_filters(Feedback.review_status, ReviewStatus),

@@ -5,9 +5,9 @@ from wtforms import SelectField, validators
 from admin_views.base import SecureModelView
 from admin_views.formatters import period_column
 from admin_views.lookups import assignment_loader
-from models.assignment import Assignment
 from clock import china_date, utcnow
 from formatting import period_text
+from models.assignment import Assignment
 from models.periodic import QuarterTarget
 from workflows.periodic import quarter_label
 

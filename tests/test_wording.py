@@ -14,9 +14,10 @@ from workflows.demo import seed_demo
 from workflows.sweep import run_sweep
 
 # Latin words a Chinese user may well see: names of file formats and the product.
-ALLOWED_WORDS = {"CSV", "XLSX", "XLS", "PDF", "EXCEL", "HTML", "DUBAN", "ID", "KB", "MB", "GB", "WORD", "WPS"}
+ALLOWED_WORDS = {"CSV", "XLSX", "XLS", "PDF", "EXCEL", "HTML", "DUBAN", "ID", "KB", "MB", "GB", "WORD", "WPS", "A4"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-URLISH = re.compile(r"(?:https?://|mailto:)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+/\S*")
+# addresses, e-mail addresses and Message-IDs (<…@host>)
+URLISH = re.compile(r"(?:https?://|mailto:)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)*|\b[\w-]+(?:\.[\w-]+)+/\S*")
 NAMES = {"a": ("管理员甲", Role.ADMIN), "s": ("督查员乙", Role.SUPERVISOR), "l": ("领导丙", Role.LEADER)}
 NAMES["i"] = ("联络员丁", Role.LIAISON)
 DETAIL_LINK = r"(?:details|edit|new|print|review|decide|deadline|stop|assign|suspend|cancel|answer|resume)/[^\"]*"
@@ -173,3 +174,84 @@ def test_should_head_the_templates_option_lists_in_chinese(client, app, kind):
     headers = [cell.value for cell in book["选项"][1] if cell.value]
     assert headers and all(h.startswith("选项：") for h in headers), headers
     assert not latin_words(" ".join(headers)), headers
+
+
+@pytest.mark.parametrize(
+    "today, week",
+    [
+        ("2026-11-26", ("2026-11-23", "2026-11-29")),  # Thursday: this week
+        ("2026-11-23", ("2026-11-23", "2026-11-29")),  # Monday
+        ("2026-11-28", ("2026-11-30", "2026-12-06")),  # Saturday: the week ahead
+        ("2026-11-29", ("2026-11-30", "2026-12-06")),  # Sunday: the week ahead, not the one ending
+    ],
+)
+def test_should_count_this_weeks_deadlines_over_the_working_week_ahead(app, today, week):
+    from datetime import date
+
+    from tests.factories import make_item, make_unit
+    from workflows.dashboard import dashboard_figures
+
+    unit = make_unit("第一林场")
+    for deadline in ("2026-11-27", "2026-11-29", "2026-12-02", "2026-12-07"):
+        make_item(unit, title=f"时限{deadline}", deadline=date.fromisoformat(deadline))
+    db.session.flush()
+    figures = dashboard_figures(db.session, today=date.fromisoformat(today))
+    assert tuple(str(d) for d in figures["week"]) == week
+    due = sorted(str(a.deadline) for a in figures["due_this_week"])
+    assert due == [d for d in ("2026-11-27", "2026-11-29", "2026-12-02") if today <= d <= week[1]]
+
+
+def test_should_not_repeat_the_role_when_the_name_is_the_role(client, app):
+    make_user("boss", Role.ADMIN, display_name="系统管理员")
+    make_user("li", Role.SUPERVISOR, display_name="李督查")
+    db.session.commit()
+    login(client, "boss")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "系统管理员（系统管理员）" not in page and 'title="修改密码">系统管理员</a>' in page
+    client.post("/logout")
+    login(client, "li")
+    assert "李督查（督查员）" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_should_star_the_main_liaison_in_the_printed_directory_of_the_demo(client, office):
+    login(client, "word-s")
+    page = client.get("/admin/import/export/directory").get_data(as_text=True)
+    starred = re.findall(r"<td[^>]*>[^<]+<sup>★</sup></td>", page)
+    units = db.session.scalar(db.select(db.func.count()).select_from(Unit))
+    assert len(starred) >= units // 2, len(starred)
+
+
+def test_should_date_the_demo_history_in_office_hours_and_in_order(office):
+    from datetime import time
+
+    from models import AuditEvent, Feedback, Instruction, Notice
+
+    def china_time(moment):
+        return moment.astimezone(CHINA).time()
+
+    stamps = [(f"留痕 {e.id} {e.action}", e.at) for e in db.session.scalars(db.select(AuditEvent))]
+    stamps += [(f"批示 {i.id}", i.created_at) for i in db.session.scalars(db.select(Instruction))]
+    stamps += [(f"反馈 {f.id}", f.submitted_at) for f in db.session.scalars(db.select(Feedback))]
+    stamps += [(f"文书 {n.id}", n.issued_at) for n in db.session.scalars(db.select(Notice))]
+    outside = [(what, str(at.astimezone(CHINA))) for what, at in stamps if not time(8) <= china_time(at) <= time(18)]
+    assert not outside, outside[:20]
+    events = db.session.execute(db.select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id)).all()
+    backwards = [(a, b) for a, b in zip(events, events[1:], strict=False) if b.at < a.at]
+    assert not backwards, backwards[:10]
+
+
+@pytest.mark.parametrize("label, status", [("待发送邮件", "queued"), ("发送失败邮件", "failed")])
+def test_should_open_the_outbox_filtered_to_what_the_dashboard_card_counts(client, office, label, status):
+    from models import OutboxMessage
+
+    messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id).limit(5)).all()
+    for message in messages[:2]:
+        message.status = status
+    db.session.commit()
+    expected = db.session.scalar(db.select(db.func.count()).where(OutboxMessage.status == status))
+    login(client, "word-s")
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    card = re.search(r'href="([^"]+)"><div class="card-body py-2">\s*<div class="small text-muted">' + label, dashboard)
+    listing = client.get(html.unescape(card.group(1))).get_data(as_text=True)
+    rows = re.findall(r'<td class="col-status">\s*<span class="badge [^"]*">([^<]+)</span>', listing)
+    assert len(rows) == min(expected, 20) and set(rows) == {dict(queued="待发送", failed="发送失败")[status]}, rows[:5]

@@ -9,8 +9,8 @@ from wtforms import DateField, IntegerField, MultipleFileField, SelectField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from clock import china_date, utcnow
-from formatting import period_text
 from extensions import db
+from formatting import period_text
 from models.assignment import AssignmentStatus
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
