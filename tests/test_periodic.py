@@ -59,7 +59,7 @@ def test_should_remind_every_unit_and_notify_only_the_laggards(office):
     laggard_notices = [m for m in outbox(kind="assignment") if "未报送" in m.subject]
     assert sorted(m.recipient_email for m in laggard_notices) == ["li@school.example.org", "zhang@finance.example.org"]
     assert all(
-        m.subject.startswith(f"【督查通知单】{item.number}") and "2026-11期未报送" in m.subject for m in laggard_notices
+        m.subject.startswith(f"【督查通知单】{item.number}") and "2026年11月未报送" in m.subject for m in laggard_notices
     )
     assert {a.escalation_level for a in item.assignments} == {0}
 

@@ -14,7 +14,23 @@ from workflows.demo import seed_demo
 from workflows.sweep import run_sweep
 
 # Latin words a Chinese user may well see: names of file formats and the product.
-ALLOWED_WORDS = {"CSV", "XLSX", "XLS", "PDF", "EXCEL", "HTML", "DUBAN", "ID", "KB", "MB", "GB", "WORD", "WPS", "A4"}
+ALLOWED_WORDS = {
+    "CSV",
+    "XLSX",
+    "XLS",
+    "PDF",
+    "EXCEL",
+    "HTML",
+    "DUBAN",
+    "ID",
+    "KB",
+    "MB",
+    "GB",
+    "WORD",
+    "WPS",
+    "A4",
+    "LED",
+}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # addresses, e-mail addresses and Message-IDs (<…@host>)
 URLISH = re.compile(r"(?:https?://|mailto:)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)*|\b[\w-]+(?:\.[\w-]+)+/\S*")
