@@ -20,6 +20,7 @@ from models.extension import DeadlineChange, ExtensionRequest
 from models.item import Item
 from models.notice import Notice
 from models.reminder import ReminderLog
+from models.unit import Unit
 from workflows.audit import record_step
 from workflows.escalation import stop_escalation
 from workflows.feedback import change_deadline
@@ -56,7 +57,8 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
     ]
     column_default_sort = ("id", True)
     column_sortable_list = ["deadline", "status", "escalation_level"]
-    column_searchable_list = [Item.number, Item.title]
+    column_searchable_list = [Item.number, Item.title, Unit.name]
+    search_hint = "事项编号、事项名称、承办单位"
     column_labels = {"item.number": "事项编号", "item.title": "事项名称"}
     column_formatters = {
         "item": item_link,

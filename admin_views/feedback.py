@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import validators
 
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, bounded_id, enum_filters
-from admin_views.formatters import review_badge
+from admin_views.formatters import period_column, review_badge
 from admin_views.items import unit_options
 from admin_views.lookups import assignment_loader
 from admin_views.permissions import may
@@ -104,13 +104,19 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         "assignment": _feedback_assignment,
         "review_status": review_badge,
         "progress": lambda v, c, m, n: _short(m.progress),
+        "period": period_column,
     }
-    column_formatters_detail = {"assignment": _feedback_assignment, "review_status": review_badge}
+    column_formatters_detail = {
+        "assignment": _feedback_assignment,
+        "review_status": review_badge,
+        "period": period_column,
+    }
     column_formatters_export = {
+        "period": period_column,
         "assignment": lambda v,
         c,
         m,
-        n: f"{m.assignment.item.number} {m.assignment.item.title} · {m.assignment.unit.name}"
+        n: f"{m.assignment.item.number} {m.assignment.item.title} · {m.assignment.unit.name}",
     }
     column_filters = [
         *enum_filters(Feedback.review_status, ReviewStatus),

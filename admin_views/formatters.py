@@ -3,6 +3,7 @@
 from markupsafe import Markup
 
 from clock import china_date, utcnow
+from formatting import period_text
 from models.assignment import ESCALATION_LABELS
 from models.feedback import ReviewStatus
 
@@ -14,6 +15,11 @@ def item_link(view, context, model, name):
         return ""
     url = view.get_url("item.details_view", id=item.id)
     return Markup('<a href="{}">{}</a> {}').format(url, item.number, item.title)
+
+
+def period_column(view, context, model, name):
+    """A period key as the office writes it: 2026年第三季度, 2026年下半年, 2026年11月."""
+    return period_text(getattr(model, name))
 
 
 def escalation_badge(view, context, model, name):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import validators
 
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
-from admin_views.formatters import item_link
+from admin_views.formatters import item_link, period_column
 from admin_views.items import unit_options
 from admin_views.permissions import may
 from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
@@ -121,6 +121,8 @@ class CircularView(WorkflowPagesMixin, SecureModelView):
     details_template = "admin/circular_details.html"
     column_list = ["period", "title", "status", "sent_at", "updated_at"]
     column_default_sort = ("period", True)
+    column_formatters = {"period": period_column}
+    column_formatters_export = column_formatters
     form_columns = ["title", "body"]
     form_args = {
         "title": {

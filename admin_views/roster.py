@@ -6,6 +6,7 @@ from flask_login import current_user
 from wtforms import validators
 
 from admin_views.base import SecureModelView, bounded_id, enum_filters
+from admin_views.formatters import period_column
 from admin_views.lookups import OrderedLoader
 from admin_views.permissions import READ, WORKFLOW, may
 from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
@@ -89,7 +90,10 @@ class ConfirmationView(WorkflowPagesMixin, SecureModelView):
     ]
     column_default_sort = ("id", True)
     column_filters = [*enum_filters(Confirmation.correction_status, CorrectionStatus), "campaign"]
-    column_formatters = {"liaison": lambda v, c, m, n: f"{m.liaison.name}（{m.liaison.unit.name}）"}
+    column_formatters = {
+        "liaison": lambda v, c, m, n: f"{m.liaison.name}（{m.liaison.unit.name}）",
+        "campaign": period_column,
+    }
     column_formatters_export = column_formatters
     column_auto_select_related = False
 

@@ -1,8 +1,9 @@
-"""Jinja helpers shared by every page: China-time dates and Chinese names of record types."""
+"""Jinja helpers shared by every page: China-time dates, periods, file sizes and Chinese names of record types."""
 
 from flask import Flask
 
 from clock import CHINA
+from formatting import file_size, period_text
 from models.audit import ENTITY_LABELS
 
 
@@ -26,4 +27,6 @@ def register_template_helpers(app: Flask) -> None:
     """Install the filters and globals used by the templates."""
     app.add_template_filter(china_datetime, "china_datetime")
     app.add_template_filter(chinese_date, "chinese_date")
+    app.add_template_filter(period_text, "period")
+    app.add_template_filter(file_size, "file_size")
     app.add_template_global(lambda entity: ENTITY_LABELS.get(entity, entity), "entity_label")

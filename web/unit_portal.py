@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from admin_views.permissions import may
 from clock import china_date, utcnow
 from extensions import db
+from formatting import period_text
 from models.assignment import Assignment, AssignmentStatus
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
@@ -131,7 +132,7 @@ def _period_choices(assignment) -> list[tuple[str, str]]:
     calendar = WorkCalendar.load(db.session)
     periods = []
     for event in period_events(assignment, calendar):
-        label = f"{event.period}（{event.report_day}前报送）"
+        label = f"{period_text(event.period)}（{event.report_day}前报送）"
         if (event.period, label) not in periods:
             periods.append((event.period, label))
     return [("", "最终办结情况（非阶段报送）"), *periods]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from clock import CHINA, utcnow
+from formatting import period_text
 from models.audit import AuditEvent
 from models.base import Base, LabeledEnum, Timestamped
 
@@ -66,12 +67,18 @@ def _item_id_of(obj) -> int | None:
     return assignment.item_id if assignment is not None else None
 
 
+PERIOD_COLUMNS = {"period", "campaign"}  # keys like 2026Q3 and 2026-H2, written 2026年第三季度 and 2026年下半年
+
+
 def _format_value(session: Session, column, value) -> str:
     """A short human-readable rendering of a column value for the summary."""
     if value is None or value == "":
         return "（空）"
     if isinstance(value, LabeledEnum):
         return value.label
+    enum_class = getattr(column.type, "enum_class", None)
+    if enum_class is not None and issubclass(enum_class, LabeledEnum):
+        return enum_class.label_of(value)  # a raw value set by a form or an import
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
@@ -85,6 +92,8 @@ def _format_value(session: Session, column, value) -> str:
                 related = session.identity_map.get(identity_key(mapper.class_, value))
                 if related is not None:
                     return str(related)
+    if column.key in PERIOD_COLUMNS:
+        return period_text(value)
     text = str(value).replace("\n", " ")
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 

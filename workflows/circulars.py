@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from clock import CHINA, china_date
+from formatting import period_text
 from models.assignment import Assignment, AssignmentStatus
 from models.escalation import Escalation
 from models.item import Item, ItemStatus, Rhythm
@@ -102,7 +103,7 @@ def draft_monthly_circular(
     )
     session.add(circular)
     session.flush()
-    record_step(session, "生成月通报草稿", circular, period, now=now)
+    record_step(session, "生成月通报草稿", circular, period_text(period), now=now)
     return circular
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from clock import china_date
+from formatting import period_text
 from models.liaison import Liaison
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus
 from models.unit import Unit
@@ -164,7 +165,7 @@ def answer(
     if verdict == ConfirmationAnswer.CONFIRMED:
         liaison.confirmed_at = now
         confirmation.closed = True
-        record_step(session, "确认名录信息", liaison, confirmation.campaign, now=now)
+        record_step(session, "确认名录信息", liaison, period_text(confirmation.campaign), now=now)
         return
     if verdict == ConfirmationAnswer.CORRECTED:
         changes = {name: getattr(proposal, name).strip() for name in CORRECTABLE}
@@ -210,7 +211,7 @@ def decide(session: Session, confirmation: Confirmation, approve: bool, *, actor
         active=True,
         is_primary=liaison.is_primary,
         since=china_date(now),
-        note=f"接任 {liaison.name}（名录核对 {confirmation.campaign}）",
+        note=f"接任 {liaison.name}（名录核对 {period_text(confirmation.campaign)}）",
         confirmed_at=now,
     )
     session.add(successor)

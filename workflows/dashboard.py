@@ -18,6 +18,15 @@ from workflows.public_address import public_url
 LIST_LIMIT = 20
 
 
+def working_week(today: date) -> tuple[date, date]:
+    """The week 本周到期 covers, Monday to Sunday: this one on a working day, the coming one at the weekend
+    (on Saturday and Sunday the office looks at the week ahead, not the one that is ending)."""
+    monday = today - timedelta(days=today.weekday())
+    if today.weekday() >= 5:
+        monday += timedelta(days=7)
+    return monday, monday + timedelta(days=6)
+
+
 def dashboard_figures(session: Session, *, today: date, unit_id: int | None = None) -> dict:
     """Counts and short lists for the dashboard; `unit_id` limits everything to one unit (a liaison's view)."""
     items = select(Item.status, func.count()).group_by(Item.status)
@@ -29,8 +38,7 @@ def dashboard_figures(session: Session, *, today: date, unit_id: int | None = No
     by_status = dict(session.execute(items).all())
     by_source = dict(session.execute(sources).all())
 
-    week_start = today - timedelta(days=today.weekday())
-    week_end = week_start + timedelta(days=6)
+    week_start, week_end = working_week(today)
     open_assignments = Assignment.status.in_(OPEN_ASSIGNMENT_STATUSES)
     scope = [Assignment.unit_id == unit_id] if unit_id is not None else []
 

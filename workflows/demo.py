@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from clock import CHINA, china_date
 from models import (
     Assignment,
+    AuditEvent,
     BureauLeader,
     Circular,
     CircularStatus,
@@ -72,7 +73,7 @@ COUNT_KEYS = (
     "notices",
     "sweeps",
 )
-SWEEP_TIME = time(7, 0)  # China time: the replayed sweep runs every morning before office hours
+SWEEP_TIME = time(8, 0)  # China time: the replayed sweep runs every morning as the office opens
 SWEEP_ACTOR = "系统（自动督办）"
 _UNSET = object()
 
@@ -88,6 +89,7 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
     units_plan, items_plan = plan_office(now, calendar)
     counts = dict.fromkeys(COUNT_KEYS, 0)
     last_message = session.scalar(select(func.max(OutboxMessage.id))) or 0
+    last_event = session.scalar(select(func.max(AuditEvent.id))) or 0
     notices_before = session.scalar(select(func.count(Notice.id)))
     fresh = session.scalar(select(Item.id).limit(1)) is None
     roster_moment = now - timedelta(days=HISTORY_DAYS + 1)
@@ -120,8 +122,26 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
         _mark_sent(session, after_id=last_message)
         if fresh:
             bounce_one_address(session, random.Random(HISTORY_DAYS))  # nosec B311
+        _history_in_time_order(session, after_id=last_event)
     counts["notices"] = session.scalar(select(func.count(Notice.id))) - notices_before
     return {**counts, "accounts": accounts}
+
+
+def _history_in_time_order(session: Session, *, after_id: int) -> None:
+    """Renumber the demo's audit events (those after `after_id`) in the order of their moments: the roster's history
+    is written after the items' replay, and the trail is read in the order of its numbers."""
+    events = session.execute(
+        select(AuditEvent.id, AuditEvent.at).where(AuditEvent.id > after_id).order_by(AuditEvent.id)
+    ).all()
+    ids = [event.id for event in events]
+    wanted = [event.id for event in sorted(events, key=lambda e: (e.at, e.id))]
+    if ids == wanted:
+        return
+    session.flush()
+    session.execute(update(AuditEvent).where(AuditEvent.id > after_id).values(id=-AuditEvent.id))
+    for new_id, old_id in zip(ids, wanted, strict=True):
+        session.execute(update(AuditEvent).where(AuditEvent.id == -old_id).values(id=new_id))
+    session.expire_all()
 
 
 def office_is_empty(session: Session) -> bool:
@@ -410,7 +430,7 @@ class _Replay:
     # --- the sweep --------------------------------------------------------------------------------------------
 
     def add_daily_sweeps(self, first_day) -> None:
-        """The sweep at 07:00 every day from the first 交办 up to `now` (today's too, when 07:00 has passed)."""
+        """The sweep at 08:00 every day from the first 交办 up to `now` (today's too, when 07:00 has passed)."""
         day = first_day
         while True:
             moment = datetime.combine(day, SWEEP_TIME, tzinfo=CHINA).astimezone(UTC)

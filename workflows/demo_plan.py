@@ -508,4 +508,17 @@ def _later(rng: random.Random, moment: datetime, after: datetime | None, now: da
 
 
 def _clamp(moment: datetime, now: datetime) -> datetime:
-    return min(moment, now.astimezone(UTC) - timedelta(minutes=1))
+    return min(_in_office_hours(moment), now.astimezone(UTC) - timedelta(minutes=1))
+
+
+def _in_office_hours(moment: datetime) -> datetime:
+    """`moment` when it falls in office hours (08:30–17:30 China time on a weekday), else the next such morning
+    (a few minutes after 08:30, by how late it was): nobody in the demo signs a 批示 at 01:17."""
+    local = moment.astimezone(CHINA)
+    opening, closing = time(8, 30), time(17, 30)
+    if local.weekday() < 5 and opening <= local.time() <= closing:
+        return moment
+    day = local.date() if local.time() < opening else local.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(8, 30 + local.minute % 30), tzinfo=CHINA).astimezone(UTC)

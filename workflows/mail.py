@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clock import CHINA
+from formatting import period_text
 from models.outbox import OutboxMessage, OutboxStatus
 from workflows.public_address import public_url
 
@@ -57,6 +58,7 @@ _environment = Environment(
     keep_trailing_newline=True,
 )
 _environment.filters["cn_date"] = _china_date
+_environment.filters["period"] = period_text
 
 
 def render_mail(template: str, context: dict) -> RenderedMail:

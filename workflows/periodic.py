@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clock import china_date
+from formatting import period_text
 from models.assignment import Assignment, AssignmentStatus
 from models.escalation import FailureReason
 from models.item import Rhythm
@@ -167,7 +168,7 @@ def _act_on_laggard(session: Session, assignment: Assignment, event: PeriodEvent
         session,
         assignment,
         NoticeKind.ASSIGNMENT,
-        title=f"关于{assignment.unit.name}未按期报送“{assignment.item.title}”{event.period}进展的督查通知单",
+        title=f"关于{assignment.unit.name}未按期报送“{assignment.item.title}”{period_text(event.period)}进展的督查通知单",
         body_template="notice_period_laggard.txt",
         mail_template="period_laggard",
         context={"period": event.period, "report_day": event.report_day},

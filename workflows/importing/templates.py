@@ -79,7 +79,8 @@ def _add_drop_downs(workbook, sheet, columns: list[Column], lists: dict[str, lis
     used = [name for name in dict.fromkeys(c.options for c in columns if c.options) if lists.get(name)]
     for list_index, name in enumerate(used, start=1):
         letter = get_column_letter(list_index)
-        put(options, 1, list_index, f"选项：{name}")
+        header = next(c.header for c in columns if c.options == name)  # the column's own words, not the list's key
+        put(options, 1, list_index, f"选项：{header}")
         for row, text in enumerate(lists[name], start=2):
             put(options, row, list_index, text)
         source = f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(lists[name]) + 1}"
