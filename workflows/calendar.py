@@ -92,7 +92,7 @@ def calendar_warnings(calendar: WorkCalendar, today: date) -> list[str]:
     """Chinese warnings for the dashboard: this year, and from November next year, without holiday data."""
     years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
     return [
-        f"{year}年的法定节假日和调休安排尚未录入，系统暂按周一至周五计算工作日。请在「系统 → 节假日调整」中补录。"
+        f"{year}年的法定节假日和调休安排尚未录入，系统暂按周一至周五计算工作日。"
         for year in years
         if not calendar.knows(year)
     ]
