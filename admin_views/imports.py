@@ -14,13 +14,13 @@ from admin_views.exporting import MIMETYPES, content_disposition
 from admin_views.permissions import CREATE, EXPORT, READ, may
 from clock import china_date, utcnow
 from extensions import db
-from workflows.importing.directory import directory_groups, roster_workbook, units_workbook
-from workflows.importing.reader import ReadLimits
-from workflows.importing.report import ACTION_LABELS, ERROR, SKIPPED, UNCHANGED, UPDATE
-from workflows.importing.report import CREATE as CREATED
-from workflows.importing.runner import IMPORTERS, ImportFailed, plan_import, run_import
-from workflows.importing.templates import build_workbook
-from workflows.importing.uploads import discard_upload, load_upload, store_upload
+from importing.directory import directory_groups, roster_workbook, units_workbook
+from importing.reader import ReadLimits
+from importing.report import ACTION_LABELS, ERROR, SKIPPED, UNCHANGED, UPDATE
+from importing.report import CREATE as CREATED
+from importing.runner import IMPORTERS, ImportFailed, plan_import, run_import
+from importing.templates import build_workbook
+from importing.uploads import discard_upload, load_upload, store_upload
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PREVIEW_ROWS = 200  # a 10,000-row file previews its first rows; counts and every problem are still complete

@@ -9,11 +9,11 @@ from admin_views.base import SecureModelView, bounded_id, enum_filters
 from admin_views.lookups import OrderedLoader
 from admin_views.permissions import READ, WORKFLOW, may
 from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
+from audit import act_as
 from clock import china_date, utcnow
 from extensions import db
 from models.liaison import Liaison
 from models.roster import Confirmation, CorrectionStatus, StandIn
-from workflows.audit import act_as
 from workflows.confirmation import campaign_name, confirmation_link, decide, send_confirmations
 from workflows.directory_health import directory_health
 from workflows.roster import save_liaison

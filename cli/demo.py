@@ -7,10 +7,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from audit import act_as
 from clock import china_time, parse_now
+from demo.office import office_is_empty, seed_demo
 from extensions import db
-from workflows.audit import act_as
-from workflows.demo import office_is_empty, seed_demo
 
 
 @click.command("seed-demo")

@@ -8,9 +8,9 @@ from flask.cli import with_appcontext
 
 from clock import china_time, parse_now
 from extensions import db
-from workflows.importing.reader import ReadLimits
-from workflows.importing.report import CREATE, UPDATE
-from workflows.importing.runner import CLI_ACTOR, IMPORTERS, ImportFailed, plan_import, run_import
+from importing.reader import ReadLimits
+from importing.report import CREATE, UPDATE
+from importing.runner import CLI_ACTOR, IMPORTERS, ImportFailed, plan_import, run_import
 
 SHOWN_ROWS = 50  # the changed rows listed; every problem is always listed
 

@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 
 from clock import china_time, parse_now
 from extensions import db
-from workflows.delivery import DeliveryReport, deliver_outbox
+from outbox.delivery import DeliveryReport, deliver_outbox
 
 
 @click.command("send-mail")

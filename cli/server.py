@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from cli.scheduler import start_scheduler
-from workflows.public_address import CONFIGURED, PublicAddress, record_serving_address
+from outbox.public_address import CONFIGURED, PublicAddress, record_serving_address
 
 
 @click.command("serve")

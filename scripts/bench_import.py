@@ -23,11 +23,11 @@ from openpyxl import Workbook  # noqa: E402
 
 from app import create_app  # noqa: E402
 from clock import CHINA  # noqa: E402
+from demo import data as demo_data  # noqa: E402
 from extensions import db  # noqa: E402
+from importing.items import ItemImporter  # noqa: E402
+from importing.runner import CLI_ACTOR, plan_import, run_import  # noqa: E402
 from models import Assignment, AuditEvent, BureauLeader, Item, ItemSource, Rhythm, Unit, UnitKind  # noqa: E402
-from workflows import demo_data  # noqa: E402
-from workflows.importing.items import ItemImporter  # noqa: E402
-from workflows.importing.runner import CLI_ACTOR, plan_import, run_import  # noqa: E402
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=CHINA)
 # the template's headers, in the importer's order (the rows below fill all but 领导批示)

@@ -236,7 +236,7 @@ def test_should_let_a_leader_add_an_instruction_shown_on_the_item_but_not_edit_t
 
 def test_should_take_a_deadline_typed_as_working_days(client, office):
     from clock import china_date, utcnow
-    from workflows.calendar import WorkCalendar
+    from workdays import WorkCalendar
 
     login(client, "sup")
     assert client.post("/admin/item/new/", data=item_form(office, deadline="5个工作日")).status_code == 302

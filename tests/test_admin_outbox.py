@@ -9,8 +9,8 @@ import pytest
 from extensions import db, mail
 from models import AuditEvent, Role
 from models.outbox import OutboxMessage, OutboxStatus
+from outbox.delivery import deliver_outbox
 from tests.factories import login, make_unit, make_user
-from workflows.delivery import deliver_outbox
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in China, a working Thursday
 

@@ -8,12 +8,12 @@ import pytest
 
 from extensions import db
 from models import Item, ItemStatus, Role
+from outbox.delivery import deliver_outbox
 from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser, watch_csp
 from tests.conftest import make_config
 from tests.factories import PASSWORD, make_item, make_user
 from tests.office import at, build_office
 from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixture)
-from workflows.delivery import deliver_outbox
 from workflows.lifecycle import assign_item
 
 

@@ -8,7 +8,7 @@ import pytest
 from clock import CHINA
 from extensions import db
 from models import CalendarDay
-from workflows.calendar import WorkCalendar, calendar_warnings
+from workdays import WorkCalendar, calendar_warnings
 from workflows.deadlines import deadline_end, is_overdue, parse_deadline
 
 

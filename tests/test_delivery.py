@@ -13,9 +13,9 @@ import pytest
 from clock import CHINA
 from extensions import db
 from models.outbox import OutboxMessage, OutboxStatus
+from outbox.delivery import deliver_outbox, retry_delay
 from tests.conftest import make_config
 from tests.smtp import closed_port, smtp_server_fixture  # noqa: F401
-from workflows.delivery import deliver_outbox, retry_delay
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)  # a Thursday, a working day, in office hours
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -257,7 +257,7 @@ def test_should_requeue_a_claim_abandoned_longer_than_the_claim_timeout(app, smt
 
 
 def test_should_not_overwrite_a_result_when_another_deliverer_took_the_claim_over(app, smtp_server):
-    from workflows.delivery import DeliveryReport, Outcome, claim_due_messages, record_outcomes
+    from outbox.delivery import DeliveryReport, Outcome, claim_due_messages, record_outcomes
 
     message = queue()
     (envelope,) = claim_due_messages(db.session, now=NOW, limit=10)

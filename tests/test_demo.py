@@ -9,7 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from audit import act_as
 from clock import CHINA, china_date
+from demo.office import seed_demo
+from demo.plan import plan_office
 from extensions import db
 from models import (
     LADDER_KINDS,
@@ -47,11 +50,8 @@ from models import (
     User,
 )
 from tests.conftest import empty_all_tables, make_config
+from workdays import WorkCalendar
 from workflows.accounts import find_user
-from workflows.audit import act_as
-from workflows.calendar import WorkCalendar
-from workflows.demo import seed_demo
-from workflows.demo_plan import plan_office
 from workflows.sweep import run_sweep
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)  # the `now` fixture's moment: a Thursday, 10:00

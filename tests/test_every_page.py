@@ -5,10 +5,10 @@ import re
 import pytest
 
 from clock import CHINA
+from demo.office import seed_demo
 from extensions import db
 from models import Role, Unit
 from tests.factories import login, make_user
-from workflows.demo import seed_demo
 from workflows.sweep import run_sweep
 
 

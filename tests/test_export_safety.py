@@ -12,13 +12,13 @@ from openpyxl import load_workbook
 from admin_views.base import SecureModelView
 from admin_views.permissions import EXPORT, allowed
 from clock import CHINA
+from demo.office import seed_demo
 from extensions import db
+from importing.directory import roster_workbook, units_workbook
+from importing.runner import plan_import
+from importing.spreadsheets import FORMULA_START, PLAIN_NUMBER, defuse_text, restore_text
 from models import Base, Role, Unit
 from tests.factories import login, make_user
-from workflows.demo import seed_demo
-from workflows.importing.directory import roster_workbook, units_workbook
-from workflows.importing.runner import plan_import
-from workflows.spreadsheets import FORMULA_START, PLAIN_NUMBER, defuse_text, restore_text
 from workflows.sweep import run_sweep
 
 # What a person (or the public roster link) can type, and what Excel or WPS would run if it came out as is.

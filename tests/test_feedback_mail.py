@@ -6,11 +6,11 @@ import pytest
 
 from extensions import db
 from models import ReviewStatus
+from outbox.delivery import deliver_outbox
 from tests.conftest import make_config
 from tests.factories import make_liaison
 from tests.office import assigned_item, at, build_office, outbox, report
 from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixture)
-from workflows.delivery import deliver_outbox
 from workflows.feedback import review_feedback
 
 NOW = at(2026, 12, 2, 10)

@@ -12,7 +12,7 @@ from extensions import db
 from models import AuditEvent, CalendarDay, Role
 from tests.conftest import csrf_token_from, make_config
 from tests.factories import PASSWORD, login, make_user
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.holiday_notice import parse_holiday_notice
 
 NOTICES = Path(__file__).parent / "data" / "holiday_notices"

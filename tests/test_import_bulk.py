@@ -9,10 +9,10 @@ from openpyxl import Workbook
 import workflows.items as items_workflow
 from clock import CHINA
 from extensions import db
+from importing.runner import ImportFailed, plan_import, run_import
 from models import Item, SequenceCounter
 from tests.data.workbooks import ITEM_HEADERS, build_office, row_counts
 from tests.factories import make_item
-from workflows.importing.runner import ImportFailed, plan_import, run_import
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
 UNITS = ["东方红林场", "青山林场", "第一林场", "第一中学", "计财科"]

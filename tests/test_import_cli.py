@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from demo import data as demo_data
 from extensions import db
 from models import Assignment, AuditEvent, BureauLeader, Item, Liaison, Unit
 from tests.data.workbooks import edit_cells, row_counts, xlsx
-from workflows import demo_data
 
 SAMPLES = Path(__file__).resolve().parent / "data"
 NOW = ["--now", "2026-01-06T09:00"]

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 
 from clock import CHINA
 from extensions import db
+from importing.runner import IMPORTERS, plan_import
 from models import Role
 from tests.data.workbooks import build_office, edit_cells
 from tests.factories import login, make_liaison, make_user
-from workflows.importing.runner import IMPORTERS, plan_import
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
 HEADERS = {kind: [c.header for c in importer.columns] for kind, importer in IMPORTERS.items()}

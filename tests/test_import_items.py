@@ -4,13 +4,13 @@ from datetime import date, datetime
 
 import pytest
 
+from audit import act_as
 from clock import CHINA
 from extensions import db
+from importing.runner import plan_import, run_import
 from models import Assignment, AuditEvent, Feedback, Item, ItemSource, ItemStatus, Rhythm
 from tests.data.workbooks import ITEM_HEADERS, build_office, xlsx
 from tests.factories import make_item
-from workflows.audit import act_as
-from workflows.importing.runner import plan_import, run_import
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)  # a Thursday
 

@@ -8,14 +8,14 @@ from datetime import datetime
 import pytest
 
 from extensions import db
+from importing import reader
+from importing.reader import ReadLimits
+from importing.runner import plan_import
 from models import Liaison, Role
 from tests.conftest import make_config
 from tests.data.hostile import merged_ranges_workbook, million_rows_workbook
 from tests.data.workbooks import ROSTER_HEADERS, build_office, row_counts, xlsx
 from tests.factories import login, make_user
-from workflows.importing import reader
-from workflows.importing.reader import ReadLimits
-from workflows.importing.runner import plan_import
 
 NOW = datetime(2026, 11, 26, 2, 0).astimezone()
 CPU_SECONDS = 5.0  # before the limits: 130 s for two million rows, 16 s for the merged ranges (CPU)

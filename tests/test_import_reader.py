@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from extensions import db
+from importing.runner import plan_import
 from tests.data.workbooks import ROSTER_HEADERS, build_office, with_cached_value, xlsx
-from workflows.importing.runner import plan_import
 
 NOW = datetime(2026, 11, 26, 2, 0).astimezone()
 

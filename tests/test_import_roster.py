@@ -6,11 +6,11 @@ import pytest
 
 from clock import CHINA
 from extensions import db
+from importing.directory import roster_workbook
+from importing.runner import plan_import, run_import
 from models import Liaison, Tenure
 from tests.data.workbooks import ROSTER_HEADERS, build_office, edit_cells, sheet_rows, xlsx
 from tests.factories import make_liaison
-from workflows.importing.directory import roster_workbook
-from workflows.importing.runner import plan_import, run_import
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
 

@@ -6,11 +6,11 @@ import pytest
 
 from clock import CHINA
 from extensions import db
+from importing.directory import units_workbook
+from importing.runner import plan_import, run_import
 from models import AuditEvent, Unit, UnitKind
 from tests.data.workbooks import UNIT_HEADERS, build_office, edit_cells, xlsx
 from tests.factories import make_leader
-from workflows.importing.directory import units_workbook
-from workflows.importing.runner import plan_import, run_import
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
 

@@ -7,7 +7,7 @@ import pytest
 from extensions import db
 from models import Circular, CircularStatus, Escalation, FailureReason, Rhythm
 from tests.office import assigned_item, at, build_office, outbox, report, sweep_days
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.circulars import send_circular
 from workflows.lifecycle import TransitionError
 from workflows.periodic import period_events, report_day

@@ -9,10 +9,10 @@ from app import create_app
 from extensions import db
 from models import Role
 from models.outbox import OutboxMessage, OutboxStatus
+from outbox.mail import Recipient, queue_mail
+from outbox.public_address import public_address, serving_url
 from tests.conftest import make_config
 from tests.factories import login, make_user
-from workflows.mail import Recipient, queue_mail
-from workflows.public_address import public_address, serving_url
 from workflows.tokens import assignment_link
 
 

@@ -18,11 +18,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from audit import record_step
 from clock import china_time
 from models.security import LoginSession, ThrottleEvent
 from models.unit import Unit
 from models.user import Role, User
-from workflows.audit import record_step
 from workflows.passwords import MIN_PASSWORD_LENGTH, password_problem
 
 __all__ = ["MIN_PASSWORD_LENGTH", "password_problem"]

@@ -8,14 +8,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from audit import record_step
 from clock import china_date
 from models.liaison import Liaison
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus
 from models.unit import Unit
-from workflows.audit import record_step
+from outbox.mail import Recipient, queue_mail
+from outbox.public_address import public_url
 from workflows.lifecycle import TransitionError, actor_name
-from workflows.mail import Recipient, queue_mail
-from workflows.public_address import public_url
 from workflows.roster import replace_liaison, save_liaison
 
 SALT = "duban-roster-confirmation"

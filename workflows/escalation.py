@@ -12,16 +12,16 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from audit import record_step
 from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.escalation import Escalation, FailureReason
 from models.feedback import ReviewStatus
 from models.notice import LADDER_KINDS
-from workflows.audit import record_step
-from workflows.calendar import WorkCalendar
+from outbox.mail import render_text
+from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.lifecycle import TransitionError, needs_sweep
-from workflows.mail import render_text
 from workflows.notices import issue_notice, mail_notice
 from workflows.recipients import ladder_recipients
 from workflows.tokens import assignment_link

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit import act_as
 from models.calendar import CalendarDay
-from workflows.audit import act_as
 
 WEEKDAY_NAMES = "一二三四五六日"
 HOLIDAY, WORKDAY = "放假", "上班"

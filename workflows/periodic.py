@@ -21,7 +21,7 @@ from models.escalation import FailureReason
 from models.item import Rhythm
 from models.notice import NoticeKind
 from models.reminder import ReminderKind, ReminderLog
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.escalation import fail_check, ladder_active
 from workflows.notices import mail_unit, notify_unit

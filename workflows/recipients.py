@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models.leader import BureauLeader
 from models.unit import Unit
-from workflows.mail import Recipient
+from outbox.mail import Recipient
 from workflows.roster import contacts_on, stand_ins_on
 
 

@@ -17,8 +17,8 @@ from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.notice import Notice, NoticeKind
 from models.reminder import ReminderKind, ReminderLog
-from workflows.calendar import WorkCalendar
-from workflows.mail import render_text
+from outbox.mail import render_text
+from workdays import WorkCalendar
 from workflows.notices import issue_notice, mail_notice
 from workflows.recipients import unit_contacts
 from workflows.tokens import assignment_link

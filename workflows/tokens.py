@@ -8,8 +8,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from models.assignment import Assignment
+from outbox.public_address import public_url
 from workflows.deadlines import deadline_end
-from workflows.public_address import public_url
 
 SALT = "duban-assignment-link"
 # A link is also refused once the signature is older than this, whatever the deadline says.

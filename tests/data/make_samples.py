@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/data/make_samples.py
 
-The office is the demo office (workflows/demo_data.py): its 7 bureau leaders, 54 units, one liaison per unit and
+The office is the demo office (demo/data.py): its 7 bureau leaders, 54 units, one liaison per unit and
 30 key-work items. The files are valid but untidy on purpose: title rows, merged headers and leader cells, section
 headings and footnotes, phone numbers typed as numbers, full-width characters, dates written every which way.
 They import in that order (units, roster, items) into an office that has the bureau leaders. Output is
@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from workflows import demo_data as data  # noqa: E402
+from demo import data  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = datetime(2026, 1, 5, 9, 0)

@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from workflows.importing.cells import ALIAS_SEPARATORS, split_list
+from importing.cells import ALIAS_SEPARATORS, split_list
 
 BRACKETED = re.compile(r"\(.*?\)$")
 MIN_PREFIX = 2  # one character is a guess, not a prefix

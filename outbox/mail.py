@@ -1,7 +1,7 @@
 """E-mail: render a notice from mail_templates/ and write it to the outbox, one message per recipient.
 
 A workflow never talks to SMTP. It calls queue_mail() in the same transaction as its change; `send-mail`
-(workflows/delivery.py) delivers the outbox later, so a rolled-back change never sends anything.
+(outbox/delivery.py) delivers the outbox later, so a rolled-back change never sends anything.
 """
 
 import uuid
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from clock import CHINA
 from models.outbox import OutboxMessage, OutboxStatus
-from workflows.public_address import public_url
+from outbox.public_address import public_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "mail_templates"
 

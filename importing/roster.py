@@ -6,12 +6,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from importing.base import Importer, RowCells, compare, duplicate_check, enum_lookup
+from importing.matching import name_key, unit_index
+from importing.reader import Column, Table
+from importing.report import CREATE, UNCHANGED, UPDATE, Problem, RowPlan
 from models.liaison import Employment, Liaison
 from models.unit import Unit
-from workflows.importing.base import Importer, RowCells, compare, duplicate_check, enum_lookup
-from workflows.importing.matching import name_key, unit_index
-from workflows.importing.reader import Column, Table
-from workflows.importing.report import CREATE, UNCHANGED, UPDATE, Problem, RowPlan
 from workflows.roster import save_liaison
 
 EMPLOYMENT = enum_lookup(

@@ -22,12 +22,12 @@ from flask_mail import BadHeaderError
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from audit import record_step
 from clock import CHINA
 from models.outbox import OutboxMessage, OutboxStatus
-from workflows.audit import record_step
-from workflows.calendar import WorkCalendar
-from workflows.mail import message_domain
-from workflows.smtp_transport import OutboxEmail, SmtpConnectionLost, TimedConnection, smtp_answer
+from outbox.mail import message_domain
+from outbox.smtp_transport import OutboxEmail, SmtpConnectionLost, TimedConnection, smtp_answer
+from workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Planning the demo office: a pure function of a seeded random generator, `now` and the working-day calendar.
 
 The plan only contains what people do (register, 交办, 签收, report, review, ask for more time, suspend, cancel,
-answer); workflows.demo replays it through the real workflows, and the sweep adds what the rules do (reminders,
+answer); demo.office replays it through the real workflows, and the sweep adds what the rules do (reminders,
 the ladder, periodic checks). So the plan keeps to the rules the workflows enforce:
 
 - a unit reports only after the previous report of the same period was reviewed, and never on a paused item;
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from clock import CHINA, china_date
+from demo import data
 from models import (
     AssignmentStatus,
     Employment,
@@ -26,8 +27,7 @@ from models import (
     Satisfaction,
     UnitKind,
 )
-from workflows import demo_data as data
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.periodic import month_label, quarter_label, report_day
 
 SEED = 2026

@@ -1,6 +1,6 @@
 """The demo office (`flask seed-demo`): leaders, 54 units and their liaisons, ~60 items at every stage, demo accounts.
 
-Each item's planned history (workflows.demo_plan) is replayed through the real workflows at the planned moments:
+Each item's planned history (demo.plan) is replayed through the real workflows at the planned moments:
 registration, 交办 with its numbered 督查通知单, 签收, feedback and its review, 延期申请, 暂停 and 撤销, and the answer
 to a proposer or caller. In a fresh office the sweep is replayed too, every morning of those three months, so the
 reminders, the three-round ladder, the periodic checks and the monthly circulars are exactly what the rules make
@@ -22,6 +22,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from clock import CHINA, china_date
+from demo import data
+from demo.plan import (
+    EMAIL_DOMAIN,
+    HISTORY_DAYS,
+    AssignmentPlan,
+    ItemPlan,
+    ReportPlan,
+    UnitPlan,
+    plan_office,
+)
+from demo.roster import bounce_one_address, tend_roster
 from models import (
     Assignment,
     BureauLeader,
@@ -39,20 +50,9 @@ from models import (
     Unit,
     User,
 )
-from workflows import demo_data as data
+from workdays import WorkCalendar
 from workflows.accounts import create_user, find_user, generate_password
-from workflows.calendar import WorkCalendar
 from workflows.circulars import send_circular
-from workflows.demo_plan import (
-    EMAIL_DOMAIN,
-    HISTORY_DAYS,
-    AssignmentPlan,
-    ItemPlan,
-    ReportPlan,
-    UnitPlan,
-    plan_office,
-)
-from workflows.demo_roster import bounce_one_address, tend_roster
 from workflows.feedback import FeedbackInput, acknowledge, decide_extension, request_extension, review_feedback
 from workflows.feedback import submit_feedback as submit_feedback_form
 from workflows.items import save_item

@@ -7,9 +7,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from workflows.importing.base import Importer
-from workflows.importing.reader import Column
-from workflows.spreadsheets import put, save
+from importing.base import Importer
+from importing.reader import Column
+from importing.spreadsheets import put, save
 
 OPTIONS_SHEET = "选项"
 LAST_ROW = 1048576  # the whole column: drop-downs keep working however many rows are added

@@ -5,8 +5,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from models.base import LabeledEnum
-from workflows.importing.cells import (
+from importing.cells import (
     compact_ascii,
     email_problem,
     is_blank,
@@ -19,9 +18,10 @@ from workflows.importing.cells import (
     single_line,
     split_list,
 )
-from workflows.importing.matching import NameIndex, name_key
-from workflows.importing.reader import Column, SheetRow, Table
-from workflows.importing.report import Change, Problem, RowPlan
+from importing.matching import NameIndex, name_key
+from importing.reader import Column, SheetRow, Table
+from importing.report import Change, Problem, RowPlan
+from models.base import LabeledEnum
 
 EMPTY = "（空）"
 

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit import record_step
 from models.liaison import Liaison
 from models.outbox import OutboxMessage, OutboxStatus
 from models.roster import Confirmation, ConfirmationAnswer
 from models.unit import Unit
-from workflows.audit import record_step
 from workflows.confirmation import Correction, answer, decide
 from workflows.roster import save_liaison
 

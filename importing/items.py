@@ -7,17 +7,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clock import china_date
+from importing.base import Importer, RowCells, compare, display, duplicate_check, enum_lookup
+from importing.cells import is_blank, parse_date, single_line
+from importing.matching import leader_index, name_key, unit_index
+from importing.reader import Column, Table
+from importing.report import CREATE, UNCHANGED, UPDATE, Change, Problem, RowPlan
 from models.assignment import Assignment
 from models.item import Item, ItemSource, ItemStatus, Rhythm
 from models.leader import BureauLeader
 from models.unit import Unit
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.deadlines import WORKING_DAYS, parse_deadline
-from workflows.importing.base import Importer, RowCells, compare, display, duplicate_check, enum_lookup
-from workflows.importing.cells import is_blank, parse_date, single_line
-from workflows.importing.matching import leader_index, name_key, unit_index
-from workflows.importing.reader import Column, Table
-from workflows.importing.report import CREATE, UNCHANGED, UPDATE, Change, Problem, RowPlan
 from workflows.items import ItemSaveError, save_items
 
 SOURCES = enum_lookup(

@@ -4,13 +4,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from importing.base import Importer, RowCells, compare, duplicate_check, enum_lookup
+from importing.cells import ALIAS_SEPARATORS, split_list
+from importing.matching import leader_index, name_key
+from importing.reader import Column, Table
+from importing.report import CREATE, UNCHANGED, UPDATE, Problem, RowPlan
 from models.leader import BureauLeader
 from models.unit import Unit, UnitKind
-from workflows.importing.base import Importer, RowCells, compare, duplicate_check, enum_lookup
-from workflows.importing.cells import ALIAS_SEPARATORS, split_list
-from workflows.importing.matching import leader_index, name_key
-from workflows.importing.reader import Column, Table
-from workflows.importing.report import CREATE, UNCHANGED, UPDATE, Problem, RowPlan
 
 KIND_SYNONYMS = {"局直": "affiliated", "直属单位": "affiliated", "局属单位": "affiliated", "部门": "department"}
 KINDS = enum_lookup(UnitKind, KIND_SYNONYMS)

@@ -107,7 +107,7 @@ LIAISON_ACCOUNT = ("lianluoyuan", "JZ01")  # username, code of the unit whose li
 
 
 class DemoItem(NamedTuple):
-    """One demo item; `state` picks the story its assignments tell (see workflows.demo_plan)."""
+    """One demo item; `state` picks the story its assignments tell (see demo.plan)."""
 
     source: ItemSource
     state: str

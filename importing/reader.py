@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from workflows.importing.cells import ERROR_VALUES, is_blank, raw_text, single_line
-from workflows.importing.report import Problem
-from workflows.spreadsheets import restore_text
+from importing.cells import ERROR_VALUES, is_blank, raw_text, single_line
+from importing.report import Problem
+from importing.spreadsheets import restore_text
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session, selectinload
 
+from importing.roster import RosterImporter
+from importing.templates import build_workbook
+from importing.units import UnitImporter
 from models.liaison import Liaison
 from models.unit import Unit, UnitKind
-from workflows.importing.roster import RosterImporter
-from workflows.importing.templates import build_workbook
-from workflows.importing.units import UnitImporter
 
 KIND_ORDER = case({kind: position for position, kind in enumerate(UnitKind)}, value=Unit.kind)
 

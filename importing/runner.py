@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from workflows.audit import act_as
-from workflows.importing.base import Importer
-from workflows.importing.cells import single_line
-from workflows.importing.items import ItemImporter
-from workflows.importing.reader import ReadLimits, UnreadableFile, read_table
-from workflows.importing.report import CREATE, SKIPPED, UPDATE, ImportPlan, Problem, RowPlan
-from workflows.importing.roster import RosterImporter
-from workflows.importing.units import UnitImporter
+from audit import act_as
+from importing.base import Importer
+from importing.cells import single_line
+from importing.items import ItemImporter
+from importing.reader import ReadLimits, UnreadableFile, read_table
+from importing.report import CREATE, SKIPPED, UPDATE, ImportPlan, Problem, RowPlan
+from importing.roster import RosterImporter
+from importing.units import UnitImporter
 
 log = logging.getLogger(__name__)
 
