@@ -17,7 +17,7 @@ from models.outbox import OutboxMessage, OutboxStatus
 from tests.conftest import make_config
 from tests.smtp import smtp_server_fixture  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 QUEUED = 300
 

@@ -9,7 +9,7 @@ from extensions import db
 from models import Assignment, AuditEvent, BureauLeader, Item, Liaison, Unit
 from tests.data.workbooks import edit_cells, row_counts, xlsx
 
-SAMPLES = Path(__file__).resolve().parent / "data"
+SAMPLES = Path(__file__).resolve().parents[1] / "data"
 NOW = ["--now", "2026-01-06T09:00"]
 
 

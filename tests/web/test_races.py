@@ -12,7 +12,7 @@ from models import AuditEvent, Escalation, ExtensionRequest, ExtensionStatus, Fe
 from tests.conftest import IsolatedClient
 from tests.factories import login, make_user
 from tests.office import assigned_item, at, build_office, report
-from tests.test_unit_portal import feedback_form
+from tests.web.test_unit_portal import feedback_form
 from workflows import locking
 from workflows.tokens import make_token
 

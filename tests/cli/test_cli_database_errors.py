@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cli.errors import describe_database_error
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT_URL = "postgresql+psycopg://postgres:secret@127.0.0.1:1/test"
 COMMANDS = {
     "sweep": ["sweep", "--now", "2026-11-26T10:00"],

@@ -15,7 +15,7 @@ from tests.factories import PASSWORD, login, make_user
 from workdays import WorkCalendar
 from workflows.holiday_notice import parse_holiday_notice
 
-NOTICES = Path(__file__).parent / "data" / "holiday_notices"
+NOTICES = Path(__file__).resolve().parents[1] / "data" / "holiday_notices"
 KNOWN_YEARS = list(range(2017, 2027))
 
 # Days the State Council changed after its yearly notice, so chinese_calendar (which has the final arrangement)
