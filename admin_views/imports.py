@@ -119,7 +119,8 @@ class ImportView(BaseView):
         data = upload.stream.read(self._max_bytes() + 1)
         if len(data) > self._max_bytes():
             flash(
-                f"{importer.title}：文件超过 {self._max_bytes() // (1024 * 1024)} MB，未导入。请删去多余的工作表或分批导入。",
+                f"{importer.title}：文件超过 {self._max_bytes() // (1024 * 1024)} MB，未导入。请删去多余的工作表或分批"
+                f"导入。",
                 "error",
             )
             return redirect(url_for(".index"))
@@ -213,7 +214,8 @@ class ImportView(BaseView):
         discard_upload(self._folder(), meta.token)
         counts = plan.counts
         flash(
-            f"{importer.title}导入完成：新建 {counts[CREATED]} 条，修改 {counts[UPDATE]} 条，未变 {counts[UNCHANGED]} 条。",
+            f"{importer.title}导入完成：新建 {counts[CREATED]} 条，修改 {counts[UPDATE]} 条，未变 {counts[UNCHANGED]} "
+            f"条。",
             "success",
         )
         return redirect(url_for(LIST_ENDPOINTS[kind]))

@@ -1,4 +1,4 @@
-"""`flask import-units|import-roster|import-items FILE`: import an .xlsx, all or nothing, with --dry-run to only check."""
+"""`flask import-units|import-roster|import-items FILE`: import an .xlsx, all or nothing; --dry-run only checks."""
 
 from pathlib import Path
 

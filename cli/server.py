@@ -17,7 +17,8 @@ from outbox.public_address import CONFIGURED, PublicAddress, record_serving_addr
 @click.option("--no-scheduler", is_flag=True, help="不在进程内定时运行督办扫描和发信（已用 cron 时使用）")
 @with_appcontext
 def serve_command(host, port, no_scheduler):
-    """Run the web server for a single-machine install, with the sweep and mail every few minutes (use gunicorn and cron for production)."""
+    """Run the web server for a single-machine install, with the sweep and mail every few minutes
+    (use gunicorn and cron for production)."""
     app = current_app._get_current_object()
     password_file = Path(app.instance_path) / "admin_password.txt"
     url = f"http://{host}:{port}/"

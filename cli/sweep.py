@@ -28,7 +28,8 @@ def sweep_command(now_text):
         db.session.rollback()
         fail(f"督办扫描未完成，未做任何更改。{describe_database_error(error)}")
     click.echo(
-        f"督办扫描完成：检查承办任务 {report.examined} 项，催办 {report.reminders} 项（催办通知单 {report.reminder_notices} 份），"
+        f"督办扫描完成：检查承办任务 {report.examined} 项，催办 {report.reminders} 项（催办通知单 "
+        f"{report.reminder_notices} 份），"
         f"督查升级 {report.escalations} 次，督查通过 {report.rounds_passed} 次、待审核 {report.rounds_waiting} 次，"
         f"阶段报送处理 {report.period_events} 项，月通报草稿 {report.circulars} 份，"
         f"名录核对发出 {report.confirmations} 份、提醒 {report.confirmation_reminders} 份，用时 {report.seconds} 秒。"

@@ -378,7 +378,8 @@ def read_table(
         workbook.close()
     expected = "、".join(f"「{c.header}」" for c in columns if c.required)
     raise UnreadableFile(
-        f"在文件的前 {HEADER_SCAN_ROWS} 行中找不到表头。表头应包括{expected}等列名；请使用导入模板（可在导入页面下载）。"
+        f"在文件的前 {HEADER_SCAN_ROWS} 行中找不到表头。表头应包括{expected}等列名；请使用导入模板（可在导入页面下载）"
+        f"。"
     )
 
 

@@ -38,7 +38,7 @@ class PublicAddress:
 
 
 def serving_url(host: str, port: int) -> str:
-    """The address a browser uses to reach `serve --host host --port port` (a wildcard host gives this machine's name)."""
+    """The address a browser uses to reach `serve --host host --port port` (a wildcard host: this machine's name)."""
     if host in ("", "0.0.0.0", "::"):
         host = socket.getfqdn() or socket.gethostname()
     if ":" in host and not host.startswith("["):

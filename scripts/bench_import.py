@@ -95,7 +95,8 @@ def main() -> None:
             started = time.perf_counter()
             data = items_file(args.rows, units, leaders)
             print(
-                f"文件：{args.rows} 行，{len(data) / 1024 / 1024:.1f} MB（生成用时 {time.perf_counter() - started:.1f} 秒）"
+                f"文件：{args.rows} 行，{len(data) / 1024 / 1024:.1f} MB（生成用时 {time.perf_counter() - started:.1f}"
+                f" 秒）"
             )
 
             started = time.perf_counter()
@@ -113,7 +114,8 @@ def main() -> None:
             count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
             print(f"导入（读取+检查+写入+提交）：{total:.1f} 秒；{plan.summary()}")
             print(
-                f"数据库：事项 {count(Item)}，承办任务 {count(Assignment)}，留痕 {count(AuditEvent)}（{db.engine.dialect.name}）"
+                f"数据库：事项 {count(Item)}，承办任务 {count(Assignment)}，留痕 {count(AuditEvent)}（"
+                f"{db.engine.dialect.name}）"
             )
 
             started = time.perf_counter()

@@ -264,7 +264,8 @@ def parse_holiday_notice(text: str, year: int | None = None) -> HolidayNotice:
                         NoticeError(
                             number,
                             raw.strip(),
-                            f"{day.isoformat()}在第{earlier.line}行是{earlier.kind}，这里又是{WORKDAY if is_workday else HOLIDAY}。",
+                            f"{day.isoformat()}在第{earlier.line}行是{earlier.kind}，这里又是"
+                            f"{WORKDAY if is_workday else HOLIDAY}。",
                         )
                     )
                 elif earlier is None:

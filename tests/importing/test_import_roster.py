@@ -78,7 +78,8 @@ def test_should_find_a_person_by_email_after_a_name_correction_and_by_unit_and_n
     enlist(office["青山"], "李青", email="li@example.org")
     db.session.commit()
     plan = plan_import(
-        db.session, "roster", roster(person("王琳", email="WANG@example.org"), person("李青", "青山林场", email="li2@example.org")), now=NOW
+        db.session, "roster", roster(person("王琳", email="WANG@example.org"), person("李青", "青山林场",
+            email="li2@example.org")), now=NOW
     )  # fmt: skip
     assert plan.ok
     assert [(r.action, r.target.name) for r in plan.rows] == [("update", "王林"), ("update", "李青")]

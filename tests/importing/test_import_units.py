@@ -102,7 +102,8 @@ def test_should_name_both_rows_of_a_duplicate_code_or_name(office):
 
 
 def test_should_require_a_kind_for_a_new_unit_and_list_the_allowed_ones(office):
-    plan = plan_import(db.session, "units", units(unit_row("JZ07", "向阳林场", kind=None), unit_row("JZ08", "胜利林场", kind="林场")), now=NOW)  # fmt: skip
+    plan = plan_import(db.session, "units", units(unit_row("JZ07", "向阳林场", kind=None), unit_row("JZ08", "胜利林场",
+        kind="林场")), now=NOW)  # fmt: skip
     assert messages(plan) == [
         "第2行「单位类别」：新单位须填写单位类别：局直单位 或 部办。",
         "第3行「单位类别」：“林场”不是可选的单位类别，应为以下之一：“局直单位”、“部办”。",

@@ -1,4 +1,4 @@
-"""A real browser: from the link in the e-mail, a liaison acknowledges and reports; a supervisor accepts; the item closes."""
+"""A real browser: from the e-mailed link, a liaison acknowledges and reports; a supervisor accepts; the item closes."""
 
 import contextvars
 import re
