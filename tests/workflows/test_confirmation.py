@@ -19,6 +19,7 @@ from workflows.confirmation import (
     remind_non_responders,
     send_confirmations,
 )
+from workflows.rules import install_rules
 
 NOW = datetime(2026, 9, 1, 9, tzinfo=CHINA)
 
@@ -153,6 +154,7 @@ def test_should_remind_non_responders_once_then_list_them(client, roster):
 
 def test_should_start_a_campaign_on_its_day_within_a_month_only(app):
     app.config["CONFIRMATION_DATES"] = ["03-01", "09-01"]
+    install_rules(app)  # the rules are built from the configuration once
     assert (
         due_campaign(db.session, date(2026, 8, 31)) is None
     )  # March's campaign is months old, September's not yet due
@@ -164,6 +166,7 @@ def test_should_start_a_campaign_on_its_day_within_a_month_only(app):
 
 def test_should_let_the_sweep_start_the_campaign_once(app):
     app.config["CONFIRMATION_DATES"] = ["09-01"]
+    install_rules(app)  # the rules are built from the configuration once
     make_liaison(make_unit(), "王林", email="wang@example.org")
     db.session.commit()
     assert sweep(datetime(2026, 9, 2, 8, tzinfo=CHINA)).confirmations == 1

@@ -11,6 +11,7 @@ from models import Escalation, FailureReason, Notice, OutboxMessage, ReminderLog
 from tests.office import assigned_item, at, build_office, outbox, report, subjects_to, sweep, sweep_days
 from workflows.escalation import stop_escalation
 from workflows.feedback import acknowledge, review_feedback
+from workflows.rules import install_rules
 from workflows.sweep import run_sweep
 
 ASSIGNED = at(2026, 12, 1)  # Tuesday
@@ -55,6 +56,7 @@ def test_should_remind_unacknowledged_then_before_then_on_the_day_then_climb_the
 
 def test_should_tell_more_people_at_each_rung(office, app):
     app.config["ESCALATION_EXTRA_RECIPIENTS"] = "party-committee@example.org"
+    install_rules(app)  # the rules are built from the configuration once
     assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
     db.session.commit()
     sweep_days(date(2026, 12, 16), date(2026, 12, 30))
