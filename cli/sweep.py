@@ -5,22 +5,16 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from cli.errors import describe_database_error, fail
-from clock import parse_now
+from cli.options import now_option
 from extensions import db
 from workflows.sweep import run_sweep
 
 
 @click.command("sweep")
-@click.option("--now", "now_text", metavar="ISO-DATETIME", help="业务时间（默认当前时间；无时区时按北京时间）")
+@now_option("业务时间（默认当前时间；无时区时按北京时间）")
 @with_appcontext
-def sweep_command(now_text):
+def sweep_command(now):
     """Send due reminders, run due check rounds and escalations, and periodic cycles (safe to run again)."""
-    try:
-        now = parse_now(now_text)
-    except ValueError as error:
-        raise click.BadParameter(
-            f"无法识别的时间“{now_text}”，应形如 2026-11-26T10:00。", param_hint="--now"
-        ) from error
     try:
         report = run_sweep(db.session, now=now)
         db.session.commit()
