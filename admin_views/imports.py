@@ -10,8 +10,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from admin_views.base import RoleGuardMixin
 from admin_views.exporting import MIMETYPES, content_disposition
-from admin_views.permissions import CREATE, EXPORT, READ, may
+from admin_views.permissions import CREATE, EXPORT
 from clock import china_date, utcnow
 from extensions import db
 from importing.directory import directory_groups, roster_workbook, units_workbook
@@ -52,23 +53,10 @@ def xlsx_response(body: bytes, filename: str, fallback: str) -> Response:
     return response
 
 
-class ImportView(BaseView):
+class ImportView(RoleGuardMixin, BaseView):
     """导入导出: for admins and supervisors only, checked on every page."""
 
     endpoint_name = "imports"
-
-    def _may(self, operation: str) -> bool:
-        return may(current_user, f"imports.{operation}")
-
-    def is_accessible(self) -> bool:
-        """Admins and supervisors only."""
-        return self._may(READ)
-
-    def inaccessible_callback(self, name, **kwargs):
-        """Send a visitor to the login page; refuse anyone else with 403."""
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
 
     def _require(self, operation: str) -> None:
         if not self._may(operation):
