@@ -13,6 +13,7 @@ from web.roster_portal import register_roster_portal
 from web.security import register_security
 from web.templating import register_template_helpers
 from web.unit_portal import register_unit_portal
+from workflows.rules import install_rules
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     load_config(app, test_config)
+    install_rules(app)
     register_security(app)
     register_database(app)
     register_extensions(app)

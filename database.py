@@ -8,9 +8,9 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from audit import register_audit_listeners
 from extensions import db, migrate
 from models.base import UTCDateTime
-from workflows.audit import register_audit_listeners
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 

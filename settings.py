@@ -34,7 +34,7 @@ def defaults(app: Flask) -> dict:
         "TRUSTED_PROXIES": 0,
         "OFFICE_NAME": "督查室",
         "ORGANISATION_NAME": "林业局",
-        # Unset: links follow the address `serve` serves on (workflows/public_address.py).
+        # Unset: links follow the address `serve` serves on (outbox/public_address.py).
         "PUBLIC_URL": "",
         "MAIL_SERVER": "localhost",
         "MAIL_PORT": 25,
@@ -62,7 +62,7 @@ def defaults(app: Flask) -> dict:
         "CONFIRMATION_MAX_AGE_DAYS": 200,
         "IMPORT_FOLDER": str(Path(app.instance_path) / "imports"),
         "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
-        # Bounds on reading one import file (workflows/importing/reader.py ReadLimits); beyond them it is refused
+        # Bounds on reading one import file (importing/reader.py ReadLimits); beyond them it is refused
         "IMPORT_MAX_ROWS": 20_000,
         "IMPORT_MAX_COLUMNS": 50,
         "IMPORT_MAX_SECONDS": 30,

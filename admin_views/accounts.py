@@ -40,7 +40,8 @@ class UserView(SecureModelView):
     form_extra_fields = {
         "new_password": PasswordField(
             "密码",
-            description=f"新建用户时必填；编辑时留空表示不修改，填写即重置密码、解除锁定并使该用户已登录的会话失效。至少 {MIN_PASSWORD_LENGTH} 个字符，不能是常见密码或包含用户名。",
+            description=f"新建用户时必填；编辑时留空表示不修改，填写即重置密码、解除锁定并使该用户已登录的会话失效。至"
+            f"少 {MIN_PASSWORD_LENGTH} 个字符，不能是常见密码或包含用户名。",
         )
     }
     form_ajax_refs = {"unit": unit_loader("unit"), "leader": leader_loader("leader")}

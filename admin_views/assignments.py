@@ -12,6 +12,7 @@ from admin_views.formatters import assignment_deadline, escalation_badge, item_l
 from admin_views.items import unit_options
 from admin_views.permissions import may
 from admin_views.workflow_pages import WORKFLOW, ConfirmForm, DeadlineForm, ReasonForm, WorkflowPagesMixin
+from audit import record_step
 from clock import china_date, utcnow
 from extensions import db
 from models.assignment import ESCALATION_LABELS, Assignment, AssignmentRole, AssignmentStatus
@@ -21,7 +22,6 @@ from models.item import Item
 from models.notice import Notice
 from models.reminder import ReminderLog
 from models.unit import Unit
-from workflows.audit import record_step
 from workflows.escalation import stop_escalation
 from workflows.feedback import change_deadline
 from workflows.lifecycle import WORKING, resend_assignment_notice

@@ -246,7 +246,27 @@ class RowAction(row_templates.TemplateLinkRowAction):
         return super().render(context, row_id, row)
 
 
-class SecureModelView(ModelView):
+class RoleGuardMixin:
+    """The role guard of every admin page: the matrix decides (`<endpoint_name>.<operation>`).
+
+    A visitor who is not signed in is sent to the sign-in page and back; anyone else is refused with 403.
+    """
+
+    endpoint_name: str = ""
+
+    def _may(self, operation: str) -> bool:
+        return may(current_user, f"{self.endpoint_name}.{operation}")
+
+    def is_accessible(self) -> bool:
+        return self._may(READ)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+
+class SecureModelView(RoleGuardMixin, ModelView):
     """A Flask-Admin screen that checks the role for every operation and limits liaisons to their unit."""
 
     endpoint_name: str = ""
@@ -297,9 +317,6 @@ class SecureModelView(ModelView):
         return self.search_hint or super().search_placeholder()
 
     # ----- roles -------------------------------------------------------------------------------------------
-    def _may(self, operation: str) -> bool:
-        return may(current_user, f"{self.endpoint_name}.{operation}")
-
     def may_row(self, operation: str, row) -> bool:
         """May the user take `operation` (edit, delete) on this row, given its state (e.g. a reviewed report)?"""
         return may(current_user, f"{self.endpoint_name}.{operation}", row)
@@ -327,14 +344,6 @@ class SecureModelView(ModelView):
     @property
     def can_export(self) -> bool:
         return self._may(EXPORT)
-
-    def is_accessible(self) -> bool:
-        return self._may(READ)
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
 
     def _handle_view(self, name, **kwargs):
         # Refuse forbidden operations with 403 rather than Flask-Admin's silent redirect, so nothing looks done.

@@ -28,7 +28,7 @@ class DashboardView(AdminIndexView):
         return redirect(url_for("auth.login", next=request.full_path))
 
     def filtered_url(self, endpoint: str, column, value) -> str | None:
-        """The list of `endpoint` filtered to `column == value` (what a card counts), or None if the user may not read it."""
+        """The list of `endpoint` filtered to `column == value` (what a card counts); None if the user may not read it."""
         if not may(current_user, f"{endpoint}.read"):
             return None
         view = next(v for v in self.admin._views if getattr(v, "endpoint", None) == endpoint)

@@ -1,6 +1,6 @@
 """Export of admin lists that Excel on Windows opens as written: Chinese headers and name, BOM, typed cells.
 
-The files themselves are written by workflows/spreadsheets.py, the one writer of every workbook and CSV.
+The files themselves are written by importing/spreadsheets.py, the one writer of every workbook and CSV.
 """
 
 from datetime import date, datetime
@@ -10,8 +10,8 @@ from flask import Response
 from markupsafe import Markup
 
 from clock import CHINA, china_date, utcnow
+from importing.spreadsheets import csv_bytes, xlsx_bytes
 from models.base import LabeledEnum
-from workflows.spreadsheets import csv_bytes, xlsx_bytes
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -269,7 +269,9 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
             title="审核反馈",
             form=form,
             record=feedback.assignment,
-            intro=f"工作进展：{feedback.progress}\n完成比例：{feedback.percent_complete}%\n采取措施：{feedback.measures or '—'}\n存在问题：{feedback.problems or '—'}\n下步打算：{feedback.next_steps or '—'}",
+            intro=f"工作进展：{feedback.progress}\n完成比例：{feedback.percent_complete}%\n采取措施："
+            f"{feedback.measures or '—'}\n存在问题：{feedback.problems or '—'}\n下步打算："
+            f"{feedback.next_steps or '—'}",
             submit="提交审核结论",
             extra=self.review_context(feedback),
         )

@@ -4,7 +4,7 @@ from wtforms import StringField
 
 from clock import china_date, utcnow
 from extensions import db
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.deadlines import parse_deadline
 
 

@@ -10,17 +10,18 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from admin_views.base import RoleGuardMixin
 from admin_views.exporting import MIMETYPES, content_disposition
-from admin_views.permissions import CREATE, EXPORT, READ, may
+from admin_views.permissions import CREATE, EXPORT
 from clock import china_date, utcnow
 from extensions import db
-from workflows.importing.directory import directory_groups, roster_workbook, units_workbook
-from workflows.importing.reader import ReadLimits
-from workflows.importing.report import ACTION_LABELS, ERROR, SKIPPED, UNCHANGED, UPDATE
-from workflows.importing.report import CREATE as CREATED
-from workflows.importing.runner import IMPORTERS, ImportFailed, plan_import, run_import
-from workflows.importing.templates import build_workbook
-from workflows.importing.uploads import discard_upload, load_upload, store_upload
+from importing.directory import directory_groups, roster_workbook, units_workbook
+from importing.reader import ReadLimits
+from importing.report import ACTION_LABELS, ERROR, SKIPPED, UNCHANGED, UPDATE
+from importing.report import CREATE as CREATED
+from importing.runner import IMPORTERS, ImportFailed, plan_import, run_import
+from importing.templates import build_workbook
+from importing.uploads import discard_upload, load_upload, store_upload
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PREVIEW_ROWS = 200  # a 10,000-row file previews its first rows; counts and every problem are still complete
@@ -52,23 +53,10 @@ def xlsx_response(body: bytes, filename: str, fallback: str) -> Response:
     return response
 
 
-class ImportView(BaseView):
+class ImportView(RoleGuardMixin, BaseView):
     """导入导出: for admins and supervisors only, checked on every page."""
 
     endpoint_name = "imports"
-
-    def _may(self, operation: str) -> bool:
-        return may(current_user, f"imports.{operation}")
-
-    def is_accessible(self) -> bool:
-        """Admins and supervisors only."""
-        return self._may(READ)
-
-    def inaccessible_callback(self, name, **kwargs):
-        """Send a visitor to the login page; refuse anyone else with 403."""
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
 
     def _require(self, operation: str) -> None:
         if not self._may(operation):
@@ -119,7 +107,8 @@ class ImportView(BaseView):
         data = upload.stream.read(self._max_bytes() + 1)
         if len(data) > self._max_bytes():
             flash(
-                f"{importer.title}：文件超过 {self._max_bytes() // (1024 * 1024)} MB，未导入。请删去多余的工作表或分批导入。",
+                f"{importer.title}：文件超过 {self._max_bytes() // (1024 * 1024)} MB，未导入。请删去多余的工作表或分批"
+                f"导入。",
                 "error",
             )
             return redirect(url_for(".index"))
@@ -213,7 +202,8 @@ class ImportView(BaseView):
         discard_upload(self._folder(), meta.token)
         counts = plan.counts
         flash(
-            f"{importer.title}导入完成：新建 {counts[CREATED]} 条，修改 {counts[UPDATE]} 条，未变 {counts[UNCHANGED]} 条。",
+            f"{importer.title}导入完成：新建 {counts[CREATED]} 条，修改 {counts[UPDATE]} 条，未变 {counts[UNCHANGED]} "
+            f"条。",
             "success",
         )
         return redirect(url_for(LIST_ENDPOINTS[kind]))

@@ -263,7 +263,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         }
 
     def trail_url(self, item) -> str:
-        """The whole trail of the item: the audit screen filtered to it, or (for roles without that screen) this page."""
+        """The item's whole trail: the audit screen filtered to it, or (for roles without that screen) this page."""
         audit = next((v for v in self.admin._views if isinstance(v, AuditView)), None)
         if audit is not None and allowed("audit", current_user.role, READ):
             return audit.item_trail_url(item.id)

@@ -12,7 +12,7 @@ from clock import utcnow
 from extensions import db
 from models.outbox import OutboxMessage, OutboxStatus, mail_kind_label
 from models.user import Role
-from workflows.delivery import requeue_messages, stuck_claims, stuck_cutoff
+from outbox.delivery import requeue_messages, stuck_claims, stuck_cutoff
 
 RESEND_ROLES = (Role.ADMIN, Role.SUPERVISOR)
 STATUS_BADGES = {

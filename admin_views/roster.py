@@ -5,16 +5,16 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 from wtforms import validators
 
-from admin_views.base import SecureModelView, bounded_id, enum_filters
+from admin_views.base import RoleGuardMixin, SecureModelView, bounded_id, enum_filters
 from admin_views.formatters import period_column
 from admin_views.lookups import OrderedLoader
-from admin_views.permissions import READ, WORKFLOW, may
+from admin_views.permissions import WORKFLOW, may
 from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
+from audit import act_as
 from clock import china_date, utcnow
 from extensions import db
 from models.liaison import Liaison
 from models.roster import Confirmation, CorrectionStatus, StandIn
-from workflows.audit import act_as
 from workflows.confirmation import campaign_name, confirmation_link, decide, send_confirmations
 from workflows.directory_health import directory_health
 from workflows.roster import save_liaison
@@ -123,24 +123,13 @@ class ConfirmationView(WorkflowPagesMixin, SecureModelView):
         ) or self.redirect_details(confirmation)
 
 
-class DirectoryHealthView(BaseView):
+class DirectoryHealthView(RoleGuardMixin, BaseView):
     """名录体检: units without a liaison, bounced addresses, stale or duplicate entries — each with its remedy."""
 
     endpoint_name = "directory_health"
 
     def __init__(self, **kwargs):
         super().__init__(endpoint=self.endpoint_name, url="/admin/directory_health", **kwargs)
-
-    def _may(self, operation: str) -> bool:
-        return may(current_user, f"{self.endpoint_name}.{operation}")
-
-    def is_accessible(self) -> bool:
-        return self._may(READ)
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(f"/login?next={request.full_path}")
-        abort(403)
 
     @expose("/")
     def index(self):

@@ -7,26 +7,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from clock import china_time, parse_now
+from audit import act_as
+from cli.options import now_option
+from clock import china_time
+from demo.office import office_is_empty, seed_demo
 from extensions import db
-from workflows.audit import act_as
-from workflows.demo import office_is_empty, seed_demo
 
 
 @click.command("seed-demo")
-@click.option(
-    "--now", "now_text", metavar="ISO-DATETIME", help="演示数据的时间基准（默认当前时间，不带时区按北京时间）"
-)
+@now_option("演示数据的时间基准（默认当前时间，不带时区按北京时间）")
 @click.option("--if-empty", is_flag=True, help="仅当数据库中还没有任何单位和督查事项时才载入（供 make run 使用）")
 @with_appcontext
-def seed_demo_command(now_text, if_empty):
+def seed_demo_command(now, if_empty):
     """Load a realistic demo office: 54 units, their liaisons, bureau leaders and about 60 items."""
-    try:
-        now = parse_now(now_text)
-    except ValueError as error:
-        raise click.BadParameter(
-            f"无法识别的时间“{now_text}”，应形如 2026-11-26T10:00。", param_hint="--now"
-        ) from error
     if if_empty and not office_is_empty(db.session):
         click.echo("数据库中已有单位或督查事项，未载入演示数据。")
         return

@@ -1,4 +1,4 @@
-"""`flask import-units|import-roster|import-items FILE`: import an .xlsx, all or nothing, with --dry-run to only check."""
+"""`flask import-units|import-roster|import-items FILE`: import an .xlsx, all or nothing; --dry-run only checks."""
 
 from pathlib import Path
 
@@ -6,11 +6,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from clock import china_time, parse_now
+from cli.options import now_option
+from clock import china_time
 from extensions import db
-from workflows.importing.reader import ReadLimits
-from workflows.importing.report import CREATE, UPDATE
-from workflows.importing.runner import CLI_ACTOR, IMPORTERS, ImportFailed, plan_import, run_import
+from importing.reader import ReadLimits
+from importing.report import CREATE, UPDATE
+from importing.runner import CLI_ACTOR, IMPORTERS, ImportFailed, plan_import, run_import
 
 SHOWN_ROWS = 50  # the changed rows listed; every problem is always listed
 
@@ -23,15 +24,6 @@ def _read(path_text: str) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise click.ClickException(f"无法读取文件“{path_text}”：{error.strerror}") from error
-
-
-def _now(now_text):
-    try:
-        return parse_now(now_text)
-    except ValueError as error:
-        raise click.BadParameter(
-            f"无法识别的时间“{now_text}”，应形如 2026-11-26T10:00。", param_hint="--now"
-        ) from error
 
 
 def _report(plan, verbose: bool) -> None:
@@ -52,12 +44,11 @@ def make_import_command(kind: str, name: str) -> click.Command:
     @click.command(name, help=f"从 .xlsx 导入{importer.title}：先逐行检查，有任何错误则不写入任何数据。")
     @click.argument("file", metavar="FILE")
     @click.option("--dry-run", is_flag=True, help="只检查并列出将要新建和修改的内容，不写入数据库")
-    @click.option("--now", "now_text", metavar="ISO-DATETIME", help="业务时间（默认当前时间；无时区时按北京时间）")
+    @now_option("业务时间（默认当前时间；无时区时按北京时间）")
     @click.option("--verbose", is_flag=True, help="列出全部新建和修改的行")
     @with_appcontext
-    def command(file, dry_run, now_text, verbose):
+    def command(file, dry_run, now, verbose):
         """Import FILE: check every row, then write all of it or nothing."""
-        now = _now(now_text)
         data = _read(file)
         limits = ReadLimits.from_config(current_app.config)
         click.echo(f"导入{importer.title}：{Path(file).name}（时间基准 {china_time(now):%Y-%m-%d %H:%M}）")

@@ -3,23 +3,18 @@
 import click
 from flask.cli import with_appcontext
 
-from clock import china_time, parse_now
+from cli.options import now_option
+from clock import china_time
 from extensions import db
-from workflows.delivery import DeliveryReport, deliver_outbox
+from outbox.delivery import DeliveryReport, deliver_outbox
 
 
 @click.command("send-mail")
-@click.option("--now", "now_text", metavar="ISO-DATETIME", help="按此时间发送（默认当前时间，不带时区按北京时间）")
+@now_option("按此时间发送（默认当前时间，不带时区按北京时间）")
 @click.option("--limit", type=click.IntRange(min=1), help="本次最多发送的邮件数（默认发完所有到期邮件）")
 @with_appcontext
-def send_mail_command(now_text, limit):
+def send_mail_command(now, limit):
     """Send the queued e-mails that are due, in office hours only, over one SMTP connection per batch."""
-    try:
-        now = parse_now(now_text)
-    except ValueError as error:
-        raise click.BadParameter(
-            f"无法识别的时间“{now_text}”，应形如 2026-11-26T10:00。", param_hint="--now"
-        ) from error
     report = deliver_outbox(db.session, now=now, limit=limit)
     click.echo(summary(report, now))
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clock import utcnow
 from extensions import db
-from workflows.delivery import deliver_outbox
+from outbox.delivery import deliver_outbox
 from workflows.sweep import run_sweep
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from cli.scheduler import start_scheduler
-from workflows.public_address import CONFIGURED, PublicAddress, record_serving_address
+from outbox.public_address import CONFIGURED, PublicAddress, record_serving_address
 
 
 @click.command("serve")
@@ -17,7 +17,8 @@ from workflows.public_address import CONFIGURED, PublicAddress, record_serving_a
 @click.option("--no-scheduler", is_flag=True, help="不在进程内定时运行督办扫描和发信（已用 cron 时使用）")
 @with_appcontext
 def serve_command(host, port, no_scheduler):
-    """Run the web server for a single-machine install, with the sweep and mail every few minutes (use gunicorn and cron for production)."""
+    """Run the web server for a single-machine install, with the sweep and mail every few minutes
+    (use gunicorn and cron for production)."""
     app = current_app._get_current_object()
     password_file = Path(app.instance_path) / "admin_password.txt"
     url = f"http://{host}:{port}/"

@@ -5,22 +5,16 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from cli.errors import describe_database_error, fail
-from clock import parse_now
+from cli.options import now_option
 from extensions import db
 from workflows.sweep import run_sweep
 
 
 @click.command("sweep")
-@click.option("--now", "now_text", metavar="ISO-DATETIME", help="业务时间（默认当前时间；无时区时按北京时间）")
+@now_option("业务时间（默认当前时间；无时区时按北京时间）")
 @with_appcontext
-def sweep_command(now_text):
+def sweep_command(now):
     """Send due reminders, run due check rounds and escalations, and periodic cycles (safe to run again)."""
-    try:
-        now = parse_now(now_text)
-    except ValueError as error:
-        raise click.BadParameter(
-            f"无法识别的时间“{now_text}”，应形如 2026-11-26T10:00。", param_hint="--now"
-        ) from error
     try:
         report = run_sweep(db.session, now=now)
         db.session.commit()
@@ -28,7 +22,8 @@ def sweep_command(now_text):
         db.session.rollback()
         fail(f"督办扫描未完成，未做任何更改。{describe_database_error(error)}")
     click.echo(
-        f"督办扫描完成：检查承办任务 {report.examined} 项，催办 {report.reminders} 项（催办通知单 {report.reminder_notices} 份），"
+        f"督办扫描完成：检查承办任务 {report.examined} 项，催办 {report.reminders} 项（催办通知单 "
+        f"{report.reminder_notices} 份），"
         f"督查升级 {report.escalations} 次，督查通过 {report.rounds_passed} 次、待审核 {report.rounds_waiting} 次，"
         f"阶段报送处理 {report.period_events} 项，月通报草稿 {report.circulars} 份，"
         f"名录核对发出 {report.confirmations} 份、提醒 {report.confirmation_reminders} 份，用时 {report.seconds} 秒。"

@@ -5,11 +5,11 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from audit import act_as
 from clock import utcnow
 from extensions import db
 from models.user import Role
 from workflows.accounts import create_user
-from workflows.audit import act_as
 
 
 @click.command("create-user")

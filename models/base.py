@@ -87,7 +87,7 @@ def enum_column(enum_class: type[LabeledEnum], **kwargs) -> sa.Enum:
 
 
 class Timestamped:
-    """Created/updated timestamps, filled at flush time from the session's `now` (see workflows.audit)."""
+    """Created/updated timestamps, filled at flush time from the session's `now` (see audit)."""
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, info=label("创建时间"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, info=label("更新时间"))

@@ -23,11 +23,11 @@ from openpyxl import Workbook  # noqa: E402
 
 from app import create_app  # noqa: E402
 from clock import CHINA  # noqa: E402
+from demo import data as demo_data  # noqa: E402
 from extensions import db  # noqa: E402
+from importing.items import ItemImporter  # noqa: E402
+from importing.runner import CLI_ACTOR, plan_import, run_import  # noqa: E402
 from models import Assignment, AuditEvent, BureauLeader, Item, ItemSource, Rhythm, Unit, UnitKind  # noqa: E402
-from workflows import demo_data  # noqa: E402
-from workflows.importing.items import ItemImporter  # noqa: E402
-from workflows.importing.runner import CLI_ACTOR, plan_import, run_import  # noqa: E402
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=CHINA)
 # the template's headers, in the importer's order (the rows below fill all but 领导批示)
@@ -95,7 +95,8 @@ def main() -> None:
             started = time.perf_counter()
             data = items_file(args.rows, units, leaders)
             print(
-                f"文件：{args.rows} 行，{len(data) / 1024 / 1024:.1f} MB（生成用时 {time.perf_counter() - started:.1f} 秒）"
+                f"文件：{args.rows} 行，{len(data) / 1024 / 1024:.1f} MB（生成用时 {time.perf_counter() - started:.1f}"
+                f" 秒）"
             )
 
             started = time.perf_counter()
@@ -113,7 +114,8 @@ def main() -> None:
             count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
             print(f"导入（读取+检查+写入+提交）：{total:.1f} 秒；{plan.summary()}")
             print(
-                f"数据库：事项 {count(Item)}，承办任务 {count(Assignment)}，留痕 {count(AuditEvent)}（{db.engine.dialect.name}）"
+                f"数据库：事项 {count(Item)}，承办任务 {count(Assignment)}，留痕 {count(AuditEvent)}（"
+                f"{db.engine.dialect.name}）"
             )
 
             started = time.perf_counter()

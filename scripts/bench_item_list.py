@@ -153,7 +153,8 @@ def main() -> None:
         for name in PAGES:
             small, large = results[(name, args.small)], results[(name, args.items)]
             print(
-                f"{name:32s} {small[0] * 1000:8.1f}ms {large[0] * 1000:8.1f}ms   {large[0] / small[0]:.2f}x  ({small[1]}/{large[1]} statements)"
+                f"{name:32s} {small[0] * 1000:8.1f}ms {large[0] * 1000:8.1f}ms   {large[0] / small[0]:.2f}x  ("
+                f"{small[1]}/{large[1]} statements)"
             )
 
 

@@ -22,8 +22,8 @@ from app import create_app  # noqa: E402
 from clock import CHINA  # noqa: E402
 from extensions import db  # noqa: E402
 from models.outbox import OutboxMessage, OutboxStatus  # noqa: E402
+from outbox.delivery import deliver_outbox  # noqa: E402
 from tests.smtp import SMTPTestServer  # noqa: E402
-from workflows.delivery import deliver_outbox  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)  # a working Thursday, in office hours
 BODY = "张三同志：\n\n请于2026年12月1日前通过督查督办系统反馈“国土绿化行动”落实情况。\n\n林业局督查室\n"

@@ -51,7 +51,8 @@ class LiveServer:
 # event into a console error, so a refused inline handler or style is caught even when Chromium stays quiet.
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", function (e) {
-  console.error("CSP violation: " + e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber);
+  console.error("CSP violation: " + e.violatedDirective + " " + (e.blockedURI || "inline") + " "
+                + e.sourceFile + ":" + e.lineNumber);
 });
 """
 

@@ -5,11 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional, Regexp
 
+from audit import act_as
 from clock import utcnow
 from extensions import db
 from models.roster import ConfirmationAnswer
 from web.throttle import count_bad_link, link_limit_page
-from workflows.audit import act_as
 from workflows.confirmation import ConfirmationLinkError, Correction, answer, check_confirmation_token
 from workflows.lifecycle import TransitionError
 

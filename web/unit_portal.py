@@ -10,6 +10,7 @@ from wtforms import DateField, IntegerField, MultipleFileField, SelectField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from admin_views.permissions import may
+from audit import act_as
 from clock import china_date, utcnow
 from extensions import db
 from formatting import period_text
@@ -19,8 +20,7 @@ from models.item import Rhythm
 from models.notice import Notice
 from models.periodic import QuarterTarget
 from web.throttle import count_bad_link, link_limit_page
-from workflows.audit import act_as
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.feedback import (
     FeedbackInput,
     Upload,

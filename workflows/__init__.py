@@ -1,1 +1,1 @@
-"""Workflow operations: plain functions `(session, ..., *, now)` that apply the office's rules, flush and never commit."""
+"""The office's rules: plain functions `(session, ..., *, now)` that apply them, flush and never commit."""

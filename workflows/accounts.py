@@ -18,11 +18,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from audit import record_step
 from clock import china_time
 from models.security import LoginSession, ThrottleEvent
 from models.unit import Unit
 from models.user import Role, User
-from workflows.audit import record_step
 from workflows.passwords import MIN_PASSWORD_LENGTH, password_problem
 
 __all__ = ["MIN_PASSWORD_LENGTH", "password_problem"]
@@ -153,7 +153,8 @@ def authenticate(
         record_failure(session, "login", address, now=now)
         return LoginResult(
             None,
-            f"登录失败次数过多，该账户已被暂时锁定，请在 {minutes_text(locked, now)} 分钟后再试，或联系系统管理员解锁。",
+            f"登录失败次数过多，该账户已被暂时锁定，"
+            f"请在 {minutes_text(locked, now)} 分钟后再试，或联系系统管理员解锁。",
             status=401,
         )
     if user is None:
@@ -172,7 +173,8 @@ def authenticate(
                 record_step(session, "登录锁定", user, f"密码错误次数过多，锁定至 {china_time(locked):%H:%M}", now=now)
             return LoginResult(
                 None,
-                f"登录失败次数过多，该账户已被暂时锁定 {minutes_text(locked, now)} 分钟，请稍后再试，或联系系统管理员解锁。",
+                f"登录失败次数过多，该账户已被暂时锁定 {minutes_text(locked, now)} 分钟，"
+                "请稍后再试，或联系系统管理员解锁。",
                 status=401,
             )
         return LoginResult(None, GENERIC_LOGIN_ERROR, status=401)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from audit import record_step
 from clock import CHINA, china_date
 from formatting import period_text
 from models.assignment import Assignment, AssignmentStatus
@@ -13,11 +14,10 @@ from models.item import Item, ItemStatus, Rhythm
 from models.notice import NoticeKind
 from models.periodic import Circular, CircularStatus
 from models.unit import Unit
-from workflows.audit import record_step
-from workflows.calendar import WorkCalendar
+from outbox.mail import render_text
+from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.lifecycle import TransitionError, actor_name
-from workflows.mail import render_text
 from workflows.notices import issue_notice, mail_notice
 from workflows.periodic import month_label, report_day
 from workflows.recipients import unit_contacts

@@ -8,16 +8,17 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from audit import record_step
 from clock import china_date
 from formatting import period_text
 from models.liaison import Liaison
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus
 from models.unit import Unit
-from workflows.audit import record_step
+from outbox.mail import Recipient, queue_mail
+from outbox.public_address import public_url
 from workflows.lifecycle import TransitionError, actor_name
-from workflows.mail import Recipient, queue_mail
-from workflows.public_address import public_url
 from workflows.roster import replace_liaison, save_liaison
+from workflows.rules import rules
 
 SALT = "duban-roster-confirmation"
 CORRECTABLE = ("post", "office_phone", "mobile", "email")
@@ -43,7 +44,7 @@ def confirmation_link(confirmation: Confirmation) -> str:
 
 def check_confirmation_token(session: Session, token: str, *, now: datetime) -> Confirmation:
     """The confirmation a token opens; ConfirmationLinkError when tampered, expired or superseded."""
-    max_age = int(timedelta(days=current_app.config["CONFIRMATION_LINK_DAYS"]).total_seconds())
+    max_age = int(timedelta(days=rules().confirmation_link_days).total_seconds())
     try:
         data, signed_at = _serializer().loads(token, max_age=max_age, return_timestamp=True)
     except SignatureExpired as error:
@@ -55,7 +56,7 @@ def check_confirmation_token(session: Session, token: str, *, now: datetime) -> 
     confirmation = session.get(Confirmation, data["c"])
     if confirmation is None or confirmation.token_version != data["v"]:
         raise ConfirmationLinkError("该核对链接已失效。请使用最新邮件中的链接，或联系督查室。")
-    if now - signed_at.astimezone(now.tzinfo) > timedelta(days=current_app.config["CONFIRMATION_LINK_DAYS"]):
+    if now - signed_at.astimezone(now.tzinfo) > timedelta(days=rules().confirmation_link_days):
         raise ConfirmationLinkError("该核对链接已过期。如需更正信息，请联系督查室。")
     return confirmation
 
@@ -91,7 +92,7 @@ def send_confirmations(session: Session, campaign: str, *, now: datetime, liaiso
 
 def remind_non_responders(session: Session, *, now: datetime) -> int:
     """Remind once those who have not answered CONFIRMATION_REMIND_AFTER_DAYS days after being asked."""
-    cutoff = now - timedelta(days=current_app.config["CONFIRMATION_REMIND_AFTER_DAYS"])
+    cutoff = now - timedelta(days=rules().confirmation_remind_after_days)
     waiting = session.scalars(
         select(Confirmation)
         .where(Confirmation.answered_at.is_(None), Confirmation.reminded_at.is_(None), Confirmation.closed.is_(False))
@@ -110,7 +111,7 @@ CAMPAIGN_WINDOW = timedelta(days=30)
 def due_campaign(session: Session, today: date) -> str | None:
     """The campaign to start today: its scheduled day (CONFIRMATION_DATES, 'MM-DD') came within the last 30 days
     and it has not started (a fresh install in November does not e-mail everyone about September's campaign)."""
-    for text in sorted(current_app.config["CONFIRMATION_DATES"], reverse=True):
+    for text in sorted(rules().confirmation_dates, reverse=True):
         month, day = (int(part) for part in text.split("-"))
         scheduled = date(today.year, month, day)
         if scheduled <= today < scheduled + CAMPAIGN_WINDOW:

@@ -12,8 +12,8 @@ from models.item import Item, ItemSource, ItemStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus, SweepRun
 from models.roster import Confirmation, CorrectionStatus
-from workflows.calendar import WorkCalendar, calendar_warnings
-from workflows.public_address import public_url
+from outbox.public_address import public_url
+from workdays import WorkCalendar, calendar_warnings
 
 LIST_LIMIT = 20
 

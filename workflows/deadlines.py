@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from clock import CHINA
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 
 WORKING_DAYS = re.compile(r"^\s*(\d{1,3})\s*个?\s*工作日\s*(内)?\s*$")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")

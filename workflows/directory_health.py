@@ -3,7 +3,6 @@
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -11,6 +10,7 @@ from models.liaison import Liaison
 from models.outbox import OutboxMessage, OutboxStatus
 from models.roster import Confirmation, CorrectionStatus
 from models.unit import Unit
+from workflows.rules import rules
 
 
 def units_without_liaison(session: Session) -> list[Unit]:
@@ -40,7 +40,7 @@ def bounced_liaisons(session: Session) -> list[tuple[Liaison, OutboxMessage]]:
 
 def unconfirmed_liaisons(session: Session, *, now: datetime) -> list[Liaison]:
     """Active liaisons not confirmed for longer than CONFIRMATION_MAX_AGE_DAYS (or never)."""
-    cutoff = now - timedelta(days=current_app.config["CONFIRMATION_MAX_AGE_DAYS"])
+    cutoff = now - timedelta(days=rules().confirmation_max_age_days)
     return session.scalars(
         select(Liaison)
         .where(Liaison.active.is_(True), (Liaison.confirmed_at.is_(None)) | (Liaison.confirmed_at < cutoff))

@@ -9,21 +9,21 @@ otherwise it fails. Every failure — including a feedback judged 不合格 on r
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
+from audit import record_step
 from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.escalation import Escalation, FailureReason
 from models.feedback import ReviewStatus
 from models.notice import LADDER_KINDS
-from workflows.audit import record_step
-from workflows.calendar import WorkCalendar
+from outbox.mail import render_text
+from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.lifecycle import TransitionError, needs_sweep
-from workflows.mail import render_text
 from workflows.notices import issue_notice, mail_notice
 from workflows.recipients import ladder_recipients
+from workflows.rules import rules
 from workflows.tokens import assignment_link
 
 LADDER_TEMPLATES = {1: "notice_rectification.txt", 2: "notice_yellow_card.txt", 3: "notice_accountability.txt"}
@@ -32,7 +32,7 @@ TOP_RUNG = 3
 
 def check_interval(assignment: Assignment) -> int:
     """K: working days between two check rounds of this assignment."""
-    return assignment.item.check_interval_days or current_app.config["CHECK_INTERVAL_DAYS"]
+    return assignment.item.check_interval_days or rules().check_interval_days
 
 
 def round_date(assignment: Assignment, round_number: int, calendar: WorkCalendar) -> date:
@@ -131,7 +131,7 @@ def fail_check(
         copy_to="、".join(r.name or r.email for r in recipients) or None,
         body=render_text(LADDER_TEMPLATES[level], context),
         now=now,
-        issued_by=str(actor) if actor is not None else current_app.config["OFFICE_NAME"],
+        issued_by=str(actor) if actor is not None else rules().office_name,
         item=item,
         assignment=assignment,
         unit=unit,

@@ -10,15 +10,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from audit import record_step
 from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.attachment import Attachment
 from models.escalation import FailureReason
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
+from workdays import WorkCalendar
 from workflows import locking
-from workflows.audit import record_step
-from workflows.calendar import WorkCalendar
 from workflows.escalation import fail_check, latest_due_round
 from workflows.lifecycle import WORKING, TransitionError, actor_name, needs_sweep, refresh_item_status
 from workflows.notices import mail_unit

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit import act_as
 from models.calendar import CalendarDay
-from workflows.audit import act_as
 
 WEEKDAY_NAMES = "一二三四五六日"
 HOLIDAY, WORKDAY = "放假", "上班"
@@ -264,7 +264,8 @@ def parse_holiday_notice(text: str, year: int | None = None) -> HolidayNotice:
                         NoticeError(
                             number,
                             raw.strip(),
-                            f"{day.isoformat()}在第{earlier.line}行是{earlier.kind}，这里又是{WORKDAY if is_workday else HOLIDAY}。",
+                            f"{day.isoformat()}在第{earlier.line}行是{earlier.kind}，这里又是"
+                            f"{WORKDAY if is_workday else HOLIDAY}。",
                         )
                     )
                 elif earlier is None:

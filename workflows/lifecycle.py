@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit import record_step
 from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.feedback import ReviewStatus
 from models.item import Item, ItemStatus, Satisfaction
 from models.notice import Notice, NoticeKind
-from workflows.audit import record_step
 from workflows.notices import mail_unit, notify_unit
 
 A, S = AssignmentStatus, ItemStatus

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from clock import china_date
 from models.notice import NUMBER_PREFIXES, Notice, NoticeKind
-from workflows.mail import queue_mail, render_text
+from outbox.mail import queue_mail, render_text
 from workflows.numbering import format_number, next_sequence
 from workflows.recipients import unit_contacts
 from workflows.tokens import assignment_link

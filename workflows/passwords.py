@@ -50,5 +50,8 @@ def password_problem(password: str, *, username: str | None = None, names: tuple
         return "密码不能是重复或连续的字符（如 aaaa、1234、abcd）。"
     inputs = [*LOCAL_WORDS, *(n for n in (username, *names) if n)]
     if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_SCORE:
-        return "密码太容易被猜到（常见单词、键盘顺序、日期或简单变形），请使用更长、更无规律的密码，例如几个不相关的词加数字和符号。"
+        return (
+            "密码太容易被猜到（常见单词、键盘顺序、日期或简单变形），"
+            "请使用更长、更无规律的密码，例如几个不相关的词加数字和符号。"
+        )
     return None

@@ -11,7 +11,6 @@ a check of the ladder (as for a deadline). A reminder goes out REMINDER_DAYS_BEF
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,10 +21,11 @@ from models.escalation import FailureReason
 from models.item import Rhythm
 from models.notice import NoticeKind
 from models.reminder import ReminderKind, ReminderLog
-from workflows.calendar import WorkCalendar
+from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.escalation import fail_check, ladder_active
 from workflows.notices import mail_unit, notify_unit
+from workflows.rules import rules
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def quarter_label(year: int, quarter: int) -> str:
 
 def report_day(calendar: WorkCalendar, year: int, month: int) -> date:
     """The MONTHLY_REPORT_DAY of a month, or the next working day when it is not one."""
-    return calendar.next_workday(date(year, month, current_app.config["MONTHLY_REPORT_DAY"]))
+    return calendar.next_workday(date(year, month, rules().monthly_report_day))
 
 
 def _months(start: date, end: date):
@@ -81,7 +81,7 @@ def period_events(assignment: Assignment, calendar: WorkCalendar) -> list[Period
         elif month in (1, 4, 7, 10):
             quarter_year, quarter = (year - 1, 4) if month == 1 else (year, (month - 1) // 3)
             period = quarter_label(quarter_year, quarter)
-            before = calendar.add_working_days(due, -current_app.config["REMINDER_DAYS_BEFORE"][0])
+            before = calendar.add_working_days(due, -rules().reminder_days_before[0])
             if before > assigned_on:
                 events.append(PeriodEvent(before, ReminderKind.PERIOD, period, due))
             events.append(PeriodEvent(check_day, ReminderKind.LAGGARD, period, due))
@@ -172,6 +172,6 @@ def _act_on_laggard(session: Session, assignment: Assignment, event: PeriodEvent
         body_template="notice_period_laggard.txt",
         mail_template="period_laggard",
         context={"period": event.period, "report_day": event.report_day},
-        issued_by=current_app.config["OFFICE_NAME"],
+        issued_by=rules().office_name,
         now=now,
     )

@@ -2,14 +2,14 @@
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.leader import BureauLeader
 from models.unit import Unit
-from workflows.mail import Recipient
+from outbox.mail import Recipient
 from workflows.roster import contacts_on, stand_ins_on
+from workflows.rules import rules
 
 
 def unit_contacts(session: Session, unit: Unit, *, on: date) -> list[Recipient]:
@@ -51,7 +51,7 @@ def bureau_leadership(session: Session) -> list[Recipient]:
         )
         .order_by(BureauLeader.sort_order, BureauLeader.id)
     ).all()
-    extra = [a.strip() for a in (current_app.config.get("ESCALATION_EXTRA_RECIPIENTS") or "").split(",") if a.strip()]
+    extra = rules().escalation_extra_recipients
     return [Recipient(leader.email, leader.name) for leader in leaders] + [Recipient(address) for address in extra]
 
 

@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,10 +16,11 @@ from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.notice import Notice, NoticeKind
 from models.reminder import ReminderKind, ReminderLog
-from workflows.calendar import WorkCalendar
-from workflows.mail import render_text
+from outbox.mail import render_text
+from workdays import WorkCalendar
 from workflows.notices import issue_notice, mail_notice
 from workflows.recipients import unit_contacts
+from workflows.rules import rules
 from workflows.tokens import assignment_link
 
 OVERDUE_HORIZON = 400  # overdue slots are generated this many reminder periods ahead at most
@@ -36,17 +36,20 @@ class Slot:
 
 def reminder_slots(assignment: Assignment, calendar: WorkCalendar, *, until: date) -> list[Slot]:
     """Every reminder day of an assignment up to and including the first one after `until`, in order."""
-    config = current_app.config
+    office_rules = rules()
     assigned_on = china_date(assignment.assigned_at) if assignment.assigned_at else None
     if assigned_on is None:
         return []
     slots: list[Slot] = []
     if assignment.acknowledged_at is None:
         slots.append(
-            Slot(calendar.add_working_days(assigned_on, config["ACK_REMINDER_AFTER_DAYS"]), ReminderKind.UNACKNOWLEDGED)
+            Slot(
+                calendar.add_working_days(assigned_on, office_rules.ack_reminder_after_days),
+                ReminderKind.UNACKNOWLEDGED,
+            )
         )
     if assignment.status != AssignmentStatus.SUBMITTED:
-        for days_before in config["REMINDER_DAYS_BEFORE"]:
+        for days_before in office_rules.reminder_days_before:
             day = calendar.add_working_days(assignment.deadline, -days_before)
             if day > assigned_on:
                 slots.append(Slot(day, ReminderKind.BEFORE))
@@ -58,7 +61,7 @@ def reminder_slots(assignment: Assignment, calendar: WorkCalendar, *, until: dat
         if due_day > assigned_on:
             slots.append(Slot(due_day, ReminderKind.DUE))
         if assignment.escalation_stopped_at is not None:
-            every = config["OVERDUE_REMINDER_EVERY_DAYS"]
+            every = office_rules.overdue_reminder_every_days
             for n in range(1, OVERDUE_HORIZON):
                 day = calendar.add_working_days(assignment.deadline, every * n)
                 slots.append(Slot(day, ReminderKind.OVERDUE))
@@ -120,7 +123,7 @@ class ReminderBatch:
                 addressee=unit.name,
                 body=render_text("notice_reminder.txt", {"unit": unit, "lines": lines}),
                 now=now,
-                issued_by=current_app.config["OFFICE_NAME"],
+                issued_by=rules().office_name,
                 item=first if len(entries) == 1 else None,
                 assignment=entries[0][0] if len(entries) == 1 else None,
                 unit=unit,

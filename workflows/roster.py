@@ -5,10 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit import record_step
 from clock import china_date
 from models.liaison import Liaison
 from models.roster import StandIn, Tenure
-from workflows.audit import record_step
 
 
 def save_liaison(session: Session, liaison: Liaison, *, now: datetime) -> Liaison:

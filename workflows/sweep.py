@@ -19,13 +19,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from audit import act_as
 from clock import china_date
 from models.assignment import Assignment
 from models.item import Item
 from models.periodic import SweepLock, SweepRun
 from models.reminder import ReminderLog
-from workflows.audit import act_as
-from workflows.calendar import WorkCalendar, calendar_warnings
+from workdays import WorkCalendar, calendar_warnings
 from workflows.circulars import circular_due, draft_monthly_circular
 from workflows.confirmation import due_campaign, remind_non_responders, send_confirmations
 from workflows.escalation import ladder_active, round_date, run_due_round

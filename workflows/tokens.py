@@ -8,8 +8,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from models.assignment import Assignment
+from outbox.public_address import public_url
 from workflows.deadlines import deadline_end
-from workflows.public_address import public_url
+from workflows.rules import rules
 
 SALT = "duban-assignment-link"
 # A link is also refused once the signature is older than this, whatever the deadline says.
@@ -43,7 +44,7 @@ def assignment_link(assignment: Assignment) -> str:
 
 def link_expires_at(assignment: Assignment) -> datetime:
     """Links work until LINK_VALID_DAYS_AFTER_DEADLINE days after the end of the (current) deadline day."""
-    return deadline_end(assignment.deadline) + timedelta(days=current_app.config["LINK_VALID_DAYS_AFTER_DEADLINE"])
+    return deadline_end(assignment.deadline) + timedelta(days=rules().link_valid_days_after_deadline)
 
 
 def check_token(session: Session, token: str, *, now: datetime) -> LinkCheck:

@@ -23,7 +23,8 @@ UNIT_HEADERS = [
     "别名",
 ]
 ROSTER_HEADERS = ["单位", "姓名", "职务", "专兼职", "办公电话", "手机", "电子邮箱", "备注"]
-ITEM_HEADERS = ["序号", "事项名称", "来源", "具体要求", "交办领导", "分工领导", "牵头单位", "协办单位", "责任人", "完成时限", "办理周期"]  # fmt: skip
+ITEM_HEADERS = ["序号", "事项名称", "来源", "具体要求", "交办领导", "分工领导", "牵头单位", "协办单位", "责任人",
+    "完成时限", "办理周期"]  # fmt: skip
 
 
 def xlsx(rows, *, merges=(), title: str = "Sheet1", text_cells=(), extra_sheets: dict | None = None) -> bytes:

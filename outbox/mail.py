@@ -1,0 +1,153 @@
+"""E-mail: render a notice from mail_templates/ and write it to the outbox, one message per recipient.
+
+A workflow never talks to SMTP. It calls queue_mail() in the same transaction as its change; `send-mail`
+(outbox/delivery.py) delivers the outbox later, so a rolled-back change never sends anything.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clock import CHINA
+from formatting import period_text
+from models.outbox import OutboxMessage, OutboxStatus
+from outbox.public_address import public_url
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "mail_templates"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee: an e-mail address and the name to greet."""
+
+    email: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    """A message rendered from its templates."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def _china_date(value, fmt: str = "%Y年%m月%d日") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA)
+    return value.strftime(fmt).replace("年0", "年").replace("月0", "月")
+
+
+_environment = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_environment.filters["cn_date"] = _china_date
+_environment.filters["period"] = period_text
+
+
+def render_mail(template: str, context: dict) -> RenderedMail:
+    """Render `<template>.txt` and `<template>.html`; the subject is the text template's `subject` block."""
+    context = {
+        "office": current_app.config["OFFICE_NAME"],
+        "organisation": current_app.config["ORGANISATION_NAME"],
+        **context,
+    }
+    text_template = _environment.get_template(f"{template}.txt")
+    html_template = _environment.get_template(f"{template}.html")
+    subject = "".join(text_template.blocks["subject"](text_template.new_context(context))).strip()
+    return RenderedMail(
+        subject=" ".join(subject.split()),
+        text=text_template.render(context).strip() + "\n",
+        html=html_template.render(context),
+    )
+
+
+def render_text(template: str, context: dict) -> str:
+    """Render a plain-text template (a notice's document body) with the office's names available."""
+    context = {
+        "office": current_app.config["OFFICE_NAME"],
+        "organisation": current_app.config["ORGANISATION_NAME"],
+        **context,
+    }
+    return _environment.get_template(template).render(context).strip() + "\n"
+
+
+def message_domain() -> str:
+    """The right-hand side of our Message-IDs: the sender's domain, else the public address's host."""
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER")
+    address = sender[1] if isinstance(sender, tuple | list) else parseaddr(sender or "")[1]
+    if "@" in address:
+        return address.rsplit("@", 1)[1]
+    return urlsplit(public_url()).hostname or "duban.local"
+
+
+def unique_recipients(recipients) -> list[Recipient]:
+    """Drop empty and repeated addresses (case-insensitive), keeping the first name given."""
+    seen, result = set(), []
+    for recipient in recipients:
+        email = (recipient.email or "").strip()
+        if email and email.lower() not in seen:
+            seen.add(email.lower())
+            result.append(Recipient(email, recipient.name or ""))
+    return result
+
+
+def queue_mail(
+    session: Session,
+    *,
+    kind: str,
+    template: str,
+    context: dict,
+    recipients,
+    now: datetime,
+    dedupe_key: str | None = None,
+    item_id: int | None = None,
+    assignment_id: int | None = None,
+    notice_id: int | None = None,
+) -> list[OutboxMessage]:
+    """Write one outbox message per recipient; with a dedupe_key, a recipient who already has it gets nothing."""
+    messages = []
+    base_url = public_url()  # recorded on each row: the dashboard warns when it is not this server's address
+    for recipient in unique_recipients(recipients):
+        key = f"{dedupe_key}|{recipient.email.lower()}" if dedupe_key else None
+        if key and session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            continue
+        rendered = render_mail(template, {**context, "recipient": recipient})
+        message = OutboxMessage(
+            message_id=f"<{uuid.uuid4().hex}@{message_domain()}>",
+            dedupe_key=key,
+            kind=kind,
+            recipient_email=recipient.email,
+            recipient_name=recipient.name or None,
+            subject=rendered.subject[:300],
+            body_text=rendered.text,
+            body_html=rendered.html,
+            status=OutboxStatus.QUEUED,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            item_id=item_id,
+            assignment_id=assignment_id,
+            notice_id=notice_id,
+            public_url=base_url[:200],
+        )
+        session.add(message)
+        messages.append(message)
+    session.flush()
+    return messages

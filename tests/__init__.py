@@ -1,0 +1,1 @@
+"""The tests, laid out like the tree; shared fixtures and helpers live here at the top."""

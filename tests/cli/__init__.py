@@ -1,0 +1,1 @@
+"""Tests of the command line: init-db, create-user, database errors, and the in-process scheduler."""

@@ -1,0 +1,1 @@
+"""Tests of the database wiring: the migrations build the schema the models describe."""

@@ -1,0 +1,1 @@
+"""Tests of importing/: reading workbooks, import plans, templates, downloads and safe exports."""

@@ -1,0 +1,440 @@
+"""The demo office: a realistic, reproducible roster and items at every stage, loaded once however often it runs,
+whose history went through the real workflows and the daily sweep — so the next sweep finds nothing to correct."""
+
+import re
+from collections import defaultdict
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from audit import act_as
+from clock import CHINA, china_date
+from demo.office import seed_demo
+from demo.plan import plan_office
+from extensions import db
+from models import (
+    LADDER_KINDS,
+    OPEN_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    AuditEvent,
+    Base,
+    BureauLeader,
+    Circular,
+    CircularStatus,
+    Confirmation,
+    DeadlineChange,
+    Escalation,
+    ExtensionRequest,
+    ExtensionStatus,
+    Feedback,
+    Instruction,
+    Item,
+    ItemSource,
+    ItemStatus,
+    Liaison,
+    Notice,
+    NoticeKind,
+    OutboxMessage,
+    OutboxStatus,
+    ReminderLog,
+    ReviewStatus,
+    Rhythm,
+    Role,
+    Tenure,
+    Unit,
+    UnitKind,
+    User,
+)
+from tests.conftest import empty_all_tables, make_config
+from workdays import WorkCalendar
+from workflows.accounts import find_user
+from workflows.sweep import run_sweep
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)  # the `now` fixture's moment: a Thursday, 10:00
+SEED_ARGS = ["seed-demo", "--now", "2026-11-26T10:00"]
+WORKING = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS, AssignmentStatus.SUBMITTED)
+
+
+def seed(now: datetime) -> dict:
+    act_as(db.session, "演示数据", now=now)
+    result = seed_demo(db.session, now=now)
+    db.session.commit()
+    return result
+
+
+@pytest.fixture(scope="class")
+def office(migrated_database):
+    """The demo office seeded once at NOW for a class of read-only tests (on its own app), emptied afterwards."""
+    application = create_app(make_config(migrated_database))
+    with application.app_context():
+        yield seed(NOW)
+        db.session.remove()
+        with db.engine.begin() as connection:
+            empty_all_tables(connection)
+        db.engine.dispose()
+
+
+def all_rows(model):
+    return db.session.scalars(sa.select(model)).all()
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def table_counts() -> dict[str, int]:
+    """Rows per table, as the session sees them (its own uncommitted work included)."""
+    return {table.name: count(table) for table in Base.metadata.sorted_tables}
+
+
+def sweep_counts() -> tuple[int, int, int, int]:
+    return tuple(count(model) for model in (OutboxMessage, Notice, ReminderLog, Escalation))
+
+
+def assert_ladder_consistent() -> None:
+    """Every share's rungs are 1..its level, each once, each after the one before, each with its notice."""
+    rungs = defaultdict(list)
+    for escalation in all_rows(Escalation):
+        rungs[escalation.assignment_id].append(escalation)
+    for assignment in all_rows(Assignment):
+        found = sorted(rungs.get(assignment.id, []), key=lambda e: e.level)
+        assert [e.level for e in found] == list(range(1, (assignment.escalation_level or 0) + 1))
+        assert [e.previous_level for e in found] == [None, 1, 2][: len(found)]
+        for escalation in found:
+            assert escalation.notice.kind == LADDER_KINDS[escalation.level]
+            assert escalation.notice.assignment_id == assignment.id
+        if found and assignment.status == AssignmentStatus.ACCEPTED:
+            assert found[-1].created_at <= assignment.accepted_at  # a share is never escalated once accepted
+
+
+@pytest.mark.usefixtures("office")
+class TestSeededOffice:
+    """What the office looks like after one seed at NOW."""
+
+    def test_should_create_40_affiliated_units_and_14_departments_each_with_a_leader_in_charge(self):
+        units = all_rows(Unit)
+        assert sum(u.kind == UnitKind.AFFILIATED for u in units) == 40
+        assert sum(u.kind == UnitKind.DEPARTMENT for u in units) == 14
+        assert len({u.code for u in units}) == len({u.name for u in units}) == 54
+        assert all(u.leader_in_charge is not None and u.head_name and u.phone for u in units)
+        assert {"东方红林场", "林业医院", "供热公司", "党政办", "信访办"} <= {u.name for u in units}
+
+    def test_should_give_every_unit_but_one_exactly_one_active_primary_liaison_with_a_tenure(self):
+        liaisons = all_rows(Liaison)
+        assert len(liaisons) == 54
+        primaries = [liaison.unit_id for liaison in liaisons if liaison.is_primary and liaison.active]
+        orphan = next(u for u in all_rows(Unit) if u.name == "团委")  # its liaison left three days ago
+        assert sorted(primaries) == sorted(u.id for u in all_rows(Unit) if u is not orphan)
+        assert {liaison.employment.label for liaison in liaisons} == {"专职", "兼职"}
+        for liaison in liaisons:
+            assert re.fullmatch(r"0457-\d{7}", liaison.office_phone)
+            assert re.fullmatch(r"1[358]\d{9}", liaison.mobile)
+            assert liaison.since is not None
+        tenures = {(t.liaison_id, t.unit_id, t.start, t.end is None) for t in all_rows(Tenure)}
+        assert tenures == {(liaison.id, liaison.unit_id, liaison.since, liaison.active) for liaison in liaisons}
+
+    def test_should_show_an_office_keeping_its_roster_true(self):
+        from workflows.directory_health import directory_health
+
+        answers = [c.answer.value if c.answer else None for c in all_rows(Confirmation)]
+        assert answers.count("confirmed") > 40 and answers.count("corrected") == 2 and answers.count("left") == 1
+        statuses = sorted(str(c.correction_status) for c in all_rows(Confirmation) if c.correction_status)
+        assert statuses == ["approved", "pending", "pending"]
+        health = directory_health(db.session, now=NOW)
+        assert [u.name for u in health["without_liaison"]] == ["团委"]
+        assert len(health["bounced"]) == 1 and "550" in health["bounced"][0][1].last_error
+
+    def test_should_create_bureau_leaders_of_whom_a_few_receive_escalations(self):
+        leaders = all_rows(BureauLeader)
+        assert 6 <= len(leaders) <= 8
+        assert 2 <= sum(leader.receives_escalations for leader in leaders) <= 3
+        assert {"局长", "党委书记", "副局长", "纪委书记", "工会主席"} <= {leader.title for leader in leaders}
+
+    def test_should_use_only_reserved_example_domains_for_email(self):
+        addresses = [u.head_email for u in all_rows(Unit)] + [u.office_email for u in all_rows(Unit)]
+        addresses += [liaison.email for liaison in all_rows(Liaison)]
+        addresses += [leader.email for leader in all_rows(BureauLeader)]
+        addresses += [user.email for user in all_rows(User)]
+        addresses += [message.recipient_email for message in all_rows(OutboxMessage)]
+        assert addresses and all(re.fullmatch(r"[a-z0-9.]+@([a-z0-9]+\.)?example\.org", a) for a in addresses)
+        assert len({liaison.email for liaison in all_rows(Liaison)}) == 54
+
+    def test_should_register_about_60_numbered_items_from_every_source(self):
+        items = all_rows(Item)
+        assert 55 <= len(items) <= 65
+        assert {item.source for item in items} == set(ItemSource)
+        assert all(re.fullmatch(r"督〔2026〕\d+号", item.number) for item in items)
+        assert sorted(item.seq for item in items) == list(range(1, len(items) + 1))
+        by_number = sorted(items, key=lambda item: item.seq)
+        assert [item.created_at for item in by_number] == sorted(item.created_at for item in items)
+        assert all(item.rhythm == Rhythm.QUARTERLY for item in items if item.source == ItemSource.KEY_WORK)
+        assert all(item.rhythm == Rhythm.MONTHLY for item in items if item.source == ItemSource.BENEFIT_PROJECT)
+        assert all(
+            item.ordering_leader and item.instruction for item in items if item.source == ItemSource.HIGHER_INSTRUCTION
+        )
+
+    def test_should_give_every_item_exactly_one_lead_assignment(self):
+        for item in all_rows(Item):
+            leads = [a.unit_id for a in item.assignments if a.role == AssignmentRole.LEAD]
+            assert leads == [item.lead_unit_id]
+            assert len(item.assignments) <= 4
+
+    def test_should_spread_items_over_the_last_three_months_and_deadlines_over_past_and_future(self):
+        today = china_date(NOW)
+        items = all_rows(Item)
+        created_days = [(today - china_date(item.created_at)).days for item in items]
+        assert min(created_days) >= 0 and max(created_days) <= 92 and max(created_days) >= 60
+        assert any(item.deadline < today for item in items) and any(item.deadline > today for item in items)
+        assert all((item.deadline - today).days <= 62 and (today - item.deadline).days <= 92 for item in items)
+
+    def test_should_show_every_stage_of_the_lifecycle(self):
+        today = china_date(NOW)
+        statuses = {item.status for item in all_rows(Item)}
+        assert {ItemStatus.REGISTERED, ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS} <= statuses
+        assert {ItemStatus.UNDER_REVIEW, ItemStatus.CLOSED, ItemStatus.SUSPENDED, ItemStatus.CANCELLED} <= statuses
+        assignments = all_rows(Assignment)
+        assert set(WORKING) <= {a.status for a in assignments}
+        assert any(a.is_overdue(today) for a in assignments)
+        assert {1, 2, 3} <= {a.escalation_level for a in assignments if a.is_overdue(today)}
+
+    def test_should_end_every_share_and_item_where_its_plan_says(self):
+        plans = plan_office(NOW, WorkCalendar.load(db.session))[1]
+        items = {item.title: item for item in all_rows(Item)}
+        for plan in plans:
+            item = items[plan.spec.title]
+            shares = {a.unit.name: a for a in item.assignments}
+            assert {share.unit: share.status for share in plan.assignments} == {
+                name: a.status for name, a in shares.items()
+            }, item.title
+            expected = {
+                "registered": {ItemStatus.REGISTERED},
+                "assigned": {ItemStatus.ASSIGNED},
+                "progress": {ItemStatus.IN_PROGRESS, ItemStatus.UNDER_REVIEW},
+                "overdue": {ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS},
+                "review": {ItemStatus.UNDER_REVIEW},
+                "closed": {ItemStatus.CLOSED},
+                "suspended": {ItemStatus.SUSPENDED},
+                "cancelled": {ItemStatus.CANCELLED},
+            }[plan.spec.state]
+            assert item.status in expected, item.title
+            if plan.spec.reason:
+                assert item.status_reason == plan.spec.reason
+
+    def test_should_close_items_only_when_every_share_was_accepted_and_answer_proposals_and_calls(self):
+        closed = [item for item in all_rows(Item) if item.status == ItemStatus.CLOSED]
+        assert closed
+        for item in closed:
+            assert item.closed_at is not None
+            for assignment in item.assignments:
+                final = [f for f in assignment.feedbacks if f.period is None]
+                assert assignment.status == AssignmentStatus.ACCEPTED and assignment.accepted_at is not None
+                assert final[-1].review_status == ReviewStatus.ACCEPTED and final[-1].percent_complete == 100
+            if item.needs_answer:
+                assert item.answer and item.satisfaction is not None and item.answered_at <= item.closed_at
+        assert any(item.needs_answer for item in closed)
+
+    def test_should_keep_statuses_consistent_with_feedback(self):
+        for item in all_rows(Item):
+            for assignment in item.assignments:
+                if item.status == ItemStatus.REGISTERED:
+                    assert assignment.status == AssignmentStatus.PENDING and not assignment.feedbacks
+                    assert assignment.assigned_at is None
+                final = [f for f in assignment.feedbacks if f.period is None]
+                if assignment.status == AssignmentStatus.SUBMITTED:
+                    assert final[-1].review_status == ReviewStatus.PENDING
+                if assignment.feedbacks:
+                    assert assignment.acknowledged_at is not None
+                    assert assignment.acknowledged_at <= assignment.feedbacks[0].submitted_at
+                if assignment.escalation_level:
+                    assert assignment.status in (*OPEN_ASSIGNMENT_STATUSES, AssignmentStatus.ACCEPTED)
+
+    def test_should_report_each_period_of_the_periodic_items(self):
+        periodic = [item for item in all_rows(Item) if item.rhythm != Rhythm.ONE_OFF]
+        assert periodic
+        for item in periodic:
+            for assignment in item.assignments:
+                periods = [f.period for f in assignment.feedbacks if f.period]
+                assert periods and len(periods) == len(set(periods))
+                assert all(
+                    re.fullmatch(r"2026-\d\d" if item.rhythm == Rhythm.MONTHLY else r"2026Q\d", p) for p in periods
+                )
+
+    def test_should_store_feedback_times_as_aware_utc_in_order(self):
+        feedbacks = all_rows(Feedback)
+        assert feedbacks
+        for feedback in feedbacks:
+            assert feedback.submitted_at.utcoffset().total_seconds() == 0
+            assert feedback.submitted_at <= NOW
+            assert feedback.progress and feedback.contact_name and feedback.contact_phone
+            if feedback.review_status == ReviewStatus.PENDING:
+                assert feedback.reviewed_at is None
+            else:
+                assert feedback.submitted_at <= feedback.reviewed_at <= NOW and feedback.review_comment
+            assert feedback.assignment.assigned_at <= feedback.submitted_at
+            assert feedback.created_at == feedback.submitted_at
+
+    def test_should_add_a_few_leader_instructions(self):
+        instructions = all_rows(Instruction)
+        assert 2 <= len(instructions) <= 10
+        assert all(instruction.leader and instruction.text for instruction in instructions)
+        assert all(instruction.item.created_at <= instruction.created_at <= NOW for instruction in instructions)
+
+    def test_should_create_the_demo_accounts_with_generated_passwords(self, office):
+        accounts = {account["username"]: account for account in office["accounts"]}
+        assert set(accounts) == {"duchayuan", "juzhang", "lianluoyuan"}
+        supervisor, leader, liaison = (find_user(db.session, n) for n in ("duchayuan", "juzhang", "lianluoyuan"))
+        assert supervisor.role == Role.SUPERVISOR and supervisor.check_password(accounts["duchayuan"]["password"])
+        assert leader.role == Role.LEADER and leader.leader.title == "局长"
+        assert liaison.role == Role.LIAISON and liaison.unit is not None
+        assert liaison.check_password(accounts["lianluoyuan"]["password"])
+        assert len({account["password"] for account in accounts.values()}) == 3
+        assert all(user.must_change_password for user in (supervisor, leader, liaison))
+
+    def test_should_issue_a_numbered_notice_to_every_assigned_share_and_for_every_rung(self):
+        assigned = [a for a in all_rows(Assignment) if a.assigned_at is not None]
+        notices = defaultdict(set)
+        for notice in all_rows(Notice):
+            notices[notice.assignment_id].add(notice.kind)
+        assert assigned and all(NoticeKind.ASSIGNMENT in notices[a.id] for a in assigned)
+        for escalation in all_rows(Escalation):
+            assert LADDER_KINDS[escalation.level] in notices[escalation.assignment_id]
+        assert re.fullmatch(r"督通〔2026〕\d+号", all_rows(Notice)[0].number)
+        assert count(Escalation) > 0 and any(n.kind == NoticeKind.REMINDER for n in all_rows(Notice))
+
+    def test_should_climb_the_ladder_one_rung_at_a_time(self):
+        assert_ladder_consistent()
+
+    def test_should_leave_one_approved_and_one_pending_extension_request(self):
+        requests = all_rows(ExtensionRequest)
+        assert {ExtensionStatus.APPROVED, ExtensionStatus.PENDING} <= {r.status for r in requests}
+        for request in requests:
+            assert request.requested_deadline > request.current_deadline
+            if request.status == ExtensionStatus.APPROVED:
+                assert request.assignment.deadline == request.requested_deadline
+                change = db.session.scalar(sa.select(DeadlineChange).filter_by(assignment_id=request.assignment_id))
+                assert change.old_deadline == request.current_deadline and change.changed_at == request.decided_at
+
+    def test_should_mark_the_history_mail_sent_when_it_was_written(self):
+        messages = all_rows(OutboxMessage)
+        assert len(messages) > count(Notice)
+        bounced = [m for m in messages if m.status == OutboxStatus.FAILED]
+        assert len(bounced) == 1 and bounced[0].last_error.startswith("550")  # one address no longer exists
+        for message in messages:
+            if message is not bounced[0]:
+                assert message.status == OutboxStatus.SENT, message.subject
+                assert message.sent_at == message.created_at <= NOW and message.attempts == 1
+
+    def test_should_send_each_months_circular_once_drafted_by_the_sweep(self):
+        circulars = all_rows(Circular)
+        assert circulars and all(c.status == CircularStatus.SENT and c.notice_id for c in circulars)
+        assert len({c.period for c in circulars}) == len(circulars)
+
+    def test_should_ask_the_next_sweep_to_look_at_every_open_share(self):
+        today = china_date(NOW)
+        for assignment in all_rows(Assignment):
+            if assignment.status in WORKING:
+                assert assignment.assigned_at is not None
+                assert assignment.next_action_on is not None and assignment.next_action_on <= today
+            else:
+                assert assignment.next_action_on is None
+
+    def test_should_leave_an_audit_trail_of_who_did_what_when(self):
+        supervisor = find_user(db.session, "duchayuan")
+        steps = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "交办")).all()
+        assigned = {a.item_id: a.assigned_at for a in all_rows(Assignment) if a.assigned_at}
+        assert steps and all(s.actor_id == supervisor.id and s.at == assigned[s.item_id] for s in steps)
+        acknowledged = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "签收")).all()
+        assert acknowledged and all(re.fullmatch(r"\S+（\S+）", s.actor_name) for s in acknowledged)
+        ladder = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "整改通知书")).all()
+        assert ladder and {s.actor_name for s in ladder} <= {"系统（自动督办）", str(supervisor)}
+
+    def test_should_leave_nothing_for_the_next_sweep_to_do_twice(self):
+        before = sweep_counts()
+        try:
+            run_sweep(db.session, now=NOW)
+            first = sweep_counts()
+            assert_ladder_consistent()
+            run_sweep(db.session, now=NOW)
+            assert sweep_counts() == first
+            assert first == before  # the replayed sweep of this morning already did the day's work
+        finally:
+            db.session.rollback()
+
+
+def item_history() -> list[tuple]:
+    """What should come out the same every time: numbers, dates, statuses, and each share's story."""
+    items = db.session.scalars(sa.select(Item).order_by(Item.seq)).all()
+    return [
+        (i.number, i.title, i.deadline, i.status, i.created_at, i.closed_at)
+        + tuple((a.unit.name, a.status, a.deadline, a.escalation_level, len(a.feedbacks)) for a in i.assignments)
+        for i in items
+    ]
+
+
+def test_should_be_reproducible_and_create_nothing_the_second_time(app, now):
+    first = seed_demo(db.session, now=now)
+    snapshot = item_history()
+    liaisons = sorted((liaison.name, liaison.email, liaison.mobile) for liaison in all_rows(Liaison))
+    before = table_counts()
+    again = seed_demo(db.session, now=now)
+    assert table_counts() == before
+    assert again["accounts"] == [] and all(n == 0 for key, n in again.items() if key != "accounts")
+    db.session.rollback()
+    second = seed_demo(db.session, now=now)
+    assert {k: v for k, v in first.items() if k != "accounts"} == {k: v for k, v in second.items() if k != "accounts"}
+    assert item_history() == snapshot
+    assert sorted((liaison.name, liaison.email, liaison.mobile) for liaison in all_rows(Liaison)) == liaisons
+
+
+def test_should_not_create_an_account_whose_username_exists(app, now):
+    from tests.factories import make_user
+
+    make_user("duchayuan", Role.SUPERVISOR)
+    result = seed_demo(db.session, now=now)
+    assert {account["username"] for account in result["accounts"]} == {"juzhang", "lianluoyuan"}
+
+
+def test_should_stay_consistent_with_the_sweep_seeded_early_on_a_holiday(app):
+    """Seeded before the morning sweep on a National Day holiday: the first sweep does the day's work, once."""
+    moment = datetime(2026, 10, 4, 6, 30, tzinfo=CHINA)
+    seed(moment)
+    assert count(Item) == 60 and all(m.status != OutboxStatus.QUEUED for m in all_rows(OutboxMessage))
+    run_sweep(db.session, now=moment)
+    first = sweep_counts()
+    assert_ladder_consistent()
+    run_sweep(db.session, now=moment)
+    assert sweep_counts() == first
+
+
+def test_should_load_the_demo_from_the_command_line_once_and_print_the_accounts(runner):
+    result = runner.invoke(args=[*SEED_ARGS, "--if-empty"])
+    assert result.exit_code == 0, result.output
+    for username in ("duchayuan", "juzhang", "lianluoyuan"):
+        assert re.search(rf"用户名: {username}\s+密码: \S{{14}}", result.output)
+    assert "督查事项 60 件" in result.output and "历史邮件已标记为已发送" in result.output
+    counts = table_counts()
+
+    again = runner.invoke(args=SEED_ARGS)
+    assert again.exit_code == 0, again.output
+    assert "未新增任何记录" in again.output and "密码" not in again.output
+    assert table_counts() == counts
+
+
+def test_should_refuse_a_malformed_now(runner):
+    result = runner.invoke(args=["seed-demo", "--now", "yesterday"])
+    assert result.exit_code != 0
+    assert "--now" in result.output
+
+
+def test_should_load_nothing_with_if_empty_when_the_office_has_data(runner):
+    from tests.factories import make_unit
+
+    make_unit("已有单位")
+    db.session.commit()
+    result = runner.invoke(args=[*SEED_ARGS, "--if-empty"])
+    assert result.exit_code == 0 and "未载入演示数据" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 1
