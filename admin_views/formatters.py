@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from clock import china_date, utcnow
 from formatting import period_text
-from models.assignment import ESCALATION_LABELS
+from models.escalation import rung_badge_css, rung_name
 from models.feedback import ReviewStatus
 
 
@@ -25,8 +25,7 @@ def period_column(view, context, model, name):
 def escalation_badge(view, context, model, name):
     """The rung reached, as a coloured badge."""
     level = model.escalation_level or 0
-    css = ["badge-light", "badge-warning", "badge-danger", "badge-dark"][level]
-    return Markup('<span class="badge {}">{}</span>').format(css, ESCALATION_LABELS[level])
+    return Markup('<span class="badge {}">{}</span>').format(rung_badge_css(level), rung_name(level))
 
 
 def assignment_deadline(view, context, model, name):

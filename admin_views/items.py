@@ -36,7 +36,7 @@ class OverdueFilter(BaseSQLAFilter):
     """逾期: open items whose deadline (China time) has passed."""
 
     def apply(self, query, value, alias=None):
-        overdue = Item.status.in_(OPEN_ITEM_STATUSES) & (Item.deadline < china_date(utcnow()))
+        overdue = Item.overdue_condition(china_date(utcnow()))
         return query.filter(overdue if value == "1" else ~overdue)
 
     def operation(self):
@@ -68,7 +68,7 @@ def _title_link(view, context, model, name):
 
 
 def _deadline_badge(view, context, model, name):
-    if model.status in OPEN_ITEM_STATUSES and model.deadline < china_date(utcnow()):
+    if model.is_overdue(china_date(utcnow())):
         return Markup('<span class="text-danger font-weight-bold" title="已逾期">{} 逾期</span>').format(model.deadline)
     return str(model.deadline)
 

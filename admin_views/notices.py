@@ -16,7 +16,7 @@ from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
 from models.assignment import Assignment
-from models.escalation import Escalation, FailureReason
+from models.escalation import LADDER, Escalation, FailureReason, rung_name
 from models.notice import Notice, NoticeKind
 from models.periodic import Circular, CircularStatus
 from workflows.circulars import send_circular
@@ -90,12 +90,12 @@ class EscalationView(SecureModelView):
     column_sortable_list = ["level", "round_date", "created_at"]
     column_labels = {"assignment": "承办任务", "notice": "文号"}
     column_formatters = {
-        "level": lambda v, c, m, n: {1: "整改通知书", 2: "黄牌警告", 3: "提请追责"}[m.level],
+        "level": lambda v, c, m, n: rung_name(m.level),
         "notice": lambda v, c, m, n: m.notice.number if m.notice else "",
     }
     column_formatters_export = column_formatters
     column_filters = [
-        FilterEqual(Escalation.level, "督查等级", options=[("1", "整改通知书"), ("2", "黄牌警告"), ("3", "提请追责")]),
+        FilterEqual(Escalation.level, "督查等级", options=[(str(rung.level), rung.name) for rung in LADDER]),
         *enum_filters(Escalation.reason, FailureReason),
     ]
     column_auto_select_related = False

@@ -1,7 +1,6 @@
 """Duban's data model; importing this package registers every table on the shared metadata."""
 
 from models.assignment import (
-    ESCALATION_LABELS,
     OPEN_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentRole,
@@ -12,14 +11,14 @@ from models.audit import AuditEvent
 from models.base import Base, LabeledEnum
 from models.calendar import CalendarDay
 from models.counter import SequenceCounter
-from models.escalation import Escalation, FailureReason
+from models.escalation import ESCALATION_LABELS, LADDER, LADDER_KINDS, Escalation, FailureReason, Rung
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from models.instruction import Instruction
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm, Satisfaction
 from models.leader import BureauLeader
 from models.liaison import Employment, Liaison
-from models.notice import LADDER_KINDS, NUMBER_PREFIXES, Notice, NoticeKind
+from models.notice import NUMBER_PREFIXES, Notice, NoticeKind
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus, QuarterTarget, SweepLock, SweepRun
 from models.reminder import ReminderKind, ReminderLog
@@ -30,6 +29,7 @@ from models.user import Role, User
 
 __all__ = [
     "ESCALATION_LABELS",
+    "LADDER",
     "LADDER_KINDS",
     "NUMBER_PREFIXES",
     "OPEN_ASSIGNMENT_STATUSES",
@@ -71,6 +71,7 @@ __all__ = [
     "ReviewStatus",
     "Rhythm",
     "Role",
+    "Rung",
     "Satisfaction",
     "StandIn",
     "SequenceCounter",

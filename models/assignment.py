@@ -6,7 +6,9 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabeledEnum, Timestamped, UTCDateTime, enum_column, label
+from models.escalation import ESCALATION_LABELS  # noqa: F401 (the ladder's names, re-exported)
 from models.item import Item
+from models.overdue import is_overdue, overdue_condition
 from models.unit import Unit
 
 
@@ -35,8 +37,6 @@ OPEN_ASSIGNMENT_STATUSES = (
     AssignmentStatus.IN_PROGRESS,
     AssignmentStatus.SUBMITTED,
 )
-
-ESCALATION_LABELS = {0: "未督查", 1: "整改通知书", 2: "黄牌警告", 3: "提请追责"}
 
 
 class Assignment(Timestamped, Base):
@@ -83,4 +83,9 @@ class Assignment(Timestamped, Base):
 
     def is_overdue(self, today: date) -> bool:
         """True when the deadline date (China time) has passed and the share is still open."""
-        return self.status in OPEN_ASSIGNMENT_STATUSES and self.deadline < today
+        return is_overdue(self.deadline, self.status, OPEN_ASSIGNMENT_STATUSES, today)
+
+    @classmethod
+    def overdue_condition(cls, today: date):
+        """`is_overdue` as an SQL condition, for queries."""
+        return overdue_condition(cls.deadline, cls.status, OPEN_ASSIGNMENT_STATUSES, today)

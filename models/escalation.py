@@ -1,11 +1,58 @@
 """The three-round ladder (三次督查制度): one row per rung reached; the database forbids skipping or repeating one."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, ForeignKeyConstraint, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabeledEnum, UTCDateTime, enum_column, label
+from models.notice import NoticeKind
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One rung of the ladder: its level, the notice it issues and how pages name it."""
+
+    level: int
+    kind: NoticeKind
+    reached: str  # "已下发整改通知书": the unit's page, after the rung was reached
+    badge_css: str  # the colour of the rung's badge in the lists
+    template: str  # the notice's text (mail_templates/)
+
+    @property
+    def name(self) -> str:
+        """The notice's name, also the rung's badge text: 整改通知书, 黄牌警告, 提请追责."""
+        return self.kind.label
+
+
+# The ladder's one table (三次督查制度): level → notice, names, badge colour, notice text.
+LADDER = (
+    Rung(1, NoticeKind.RECTIFICATION, "已下发整改通知书", "badge-warning", "notice_rectification.txt"),
+    Rung(2, NoticeKind.YELLOW_CARD, "已黄牌警告", "badge-danger", "notice_yellow_card.txt"),
+    Rung(3, NoticeKind.ACCOUNTABILITY, "已提请追责", "badge-dark", "notice_accountability.txt"),
+)
+RUNGS = {rung.level: rung for rung in LADDER}
+TOP_RUNG = LADDER[-1].level
+NOT_CHECKED = "未督查"  # level 0: no rung reached
+NOT_CHECKED_CSS = "badge-light"
+LADDER_KINDS = {rung.level: rung.kind for rung in LADDER}
+ESCALATION_LABELS = {0: NOT_CHECKED, **{rung.level: rung.name for rung in LADDER}}
+
+
+def rung_name(level: int | None) -> str:
+    """The rung's name for a level (0 or None: 未督查)."""
+    return RUNGS[level].name if level else NOT_CHECKED
+
+
+def rung_reached(level: int | None) -> str:
+    """The unit-facing phrase for the rung reached (已下发整改通知书, 已黄牌警告, 已提请追责); '' for none."""
+    return RUNGS[level].reached if level else ""
+
+
+def rung_badge_css(level: int | None) -> str:
+    """The badge colour of a level in the lists."""
+    return RUNGS[level].badge_css if level else NOT_CHECKED_CSS
 
 
 class FailureReason(LabeledEnum):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabeledEnum, Timestamped, UTCDateTime, enum_column, label
 from models.leader import BureauLeader
+from models.overdue import is_overdue, overdue_condition
 from models.unit import Unit
 
 
@@ -123,6 +124,15 @@ class Item(Timestamped, Base):
     def co_units(self) -> list[Unit]:
         """The co-units (协办单位), read from the item's assignments."""
         return [a.unit for a in self.assignments if a.role == "co"]
+
+    def is_overdue(self, today: date) -> bool:
+        """True when the deadline date (China time) has passed and the item is still open."""
+        return is_overdue(self.deadline, self.status, OPEN_ITEM_STATUSES, today)
+
+    @classmethod
+    def overdue_condition(cls, today: date):
+        """`is_overdue` as an SQL condition, for queries and the 是否逾期 filter."""
+        return overdue_condition(cls.deadline, cls.status, OPEN_ITEM_STATUSES, today)
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

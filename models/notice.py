@@ -27,7 +27,6 @@ NUMBER_PREFIXES = {
     NoticeKind.ACCOUNTABILITY: "督责",
     NoticeKind.MONTHLY_CIRCULAR: "督报",
 }
-LADDER_KINDS = {1: NoticeKind.RECTIFICATION, 2: NoticeKind.YELLOW_CARD, 3: NoticeKind.ACCOUNTABILITY}
 
 
 class Notice(Base):

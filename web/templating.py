@@ -5,6 +5,7 @@ from flask import Flask
 from clock import CHINA
 from formatting import file_size, period_text
 from models.audit import ENTITY_LABELS
+from models.escalation import LADDER, rung_name, rung_reached
 
 
 def china_datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -30,3 +31,6 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(period_text, "period")
     app.add_template_filter(file_size, "file_size")
     app.add_template_global(lambda entity: ENTITY_LABELS.get(entity, entity), "entity_label")
+    app.add_template_global(LADDER, "ladder")
+    app.add_template_filter(rung_name, "rung_name")
+    app.add_template_filter(rung_reached, "rung_reached")

@@ -56,7 +56,9 @@ def dashboard_figures(session: Session, *, today: date, unit_id: int | None = No
     due_this_week, due_this_week_total = assignments(
         Assignment.deadline >= today, Assignment.deadline <= week_end, order=[Assignment.deadline, Assignment.id]
     )
-    overdue, overdue_total = assignments(Assignment.deadline < today, order=[Assignment.deadline, Assignment.id])
+    overdue, overdue_total = assignments(
+        Assignment.overdue_condition(today), order=[Assignment.deadline, Assignment.id]
+    )
     return {
         "by_status": [(status, by_status.get(status, 0)) for status in ItemStatus],
         "by_source": [(source, by_source.get(source, 0)) for source in ItemSource],

@@ -3,7 +3,8 @@
 import re
 from datetime import date, datetime, time, timedelta
 
-from clock import CHINA
+from clock import CHINA, china_date
+from models.overdue import deadline_passed
 from workdays import WorkCalendar
 
 WORKING_DAYS = re.compile(r"^\s*(\d{1,3})\s*个?\s*工作日\s*(内)?\s*$")
@@ -17,7 +18,7 @@ def deadline_end(deadline: date) -> datetime:
 
 def is_overdue(deadline: date, now: datetime) -> bool:
     """True from the first instant after the deadline day (China time): 23:59:59 is on time, 00:00 is late."""
-    return now >= deadline_end(deadline)
+    return deadline_passed(deadline, china_date(now))
 
 
 def parse_deadline(text: str, *, assigned_on: date, calendar: WorkCalendar) -> date:

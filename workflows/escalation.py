@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 from audit import record_step
 from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
-from models.escalation import Escalation, FailureReason
+from models.escalation import RUNGS, TOP_RUNG, Escalation, FailureReason
 from models.feedback import ReviewStatus
-from models.notice import LADDER_KINDS
 from outbox.mail import render_text
 from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
@@ -25,9 +24,6 @@ from workflows.notices import issue_notice, mail_notice
 from workflows.recipients import ladder_recipients
 from workflows.rules import rules
 from workflows.tokens import assignment_link
-
-LADDER_TEMPLATES = {1: "notice_rectification.txt", 2: "notice_yellow_card.txt", 3: "notice_accountability.txt"}
-TOP_RUNG = 3
 
 
 def check_interval(assignment: Assignment) -> int:
@@ -122,14 +118,15 @@ def fail_check(
         "round_day": round_day,
         "leader": unit.leader_in_charge,
     }
-    kind = LADDER_KINDS[level]
+    rung = RUNGS[level]
+    kind = rung.kind
     notice = issue_notice(
         session,
         kind,
         title=f"关于{unit.name}办理“{item.title}”的{kind.label}",
         addressee=unit.name,
         copy_to="、".join(r.name or r.email for r in recipients) or None,
-        body=render_text(LADDER_TEMPLATES[level], context),
+        body=render_text(rung.template, {**context, "rung": rung, "ladder": RUNGS}),
         now=now,
         issued_by=str(actor) if actor is not None else rules().office_name,
         item=item,

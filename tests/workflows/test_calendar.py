@@ -7,7 +7,8 @@ import pytest
 
 from clock import CHINA
 from extensions import db
-from models import CalendarDay
+from models import Assignment, AssignmentStatus, CalendarDay, Item
+from tests.office import assigned_item, at, build_office
 from workdays import WorkCalendar, calendar_warnings
 from workflows.deadlines import deadline_end, is_overdue, parse_deadline
 
@@ -108,6 +109,23 @@ class TestDeadlineEdges:
         end = deadline_end(self.deadline)
         assert not is_overdue(self.deadline, end - timedelta(seconds=1))
         assert is_overdue(self.deadline, end)
+
+
+def test_should_find_the_same_overdue_shares_and_items_in_python_and_in_sql(app):
+    office = build_office()
+    today = date(2026, 12, 16)
+    for deadline in (date(2026, 12, 15), date(2026, 12, 16), date(2026, 12, 17)):
+        assigned_item(office, deadline=deadline, now=at(2026, 12, 1))
+    shares = db.session.scalars(db.select(Assignment).order_by(Assignment.id)).all()
+    shares[0].status = AssignmentStatus.ACCEPTED  # done: never overdue
+    shares[1].status = AssignmentStatus.SUBMITTED  # awaiting review: still open
+    db.session.flush()
+    for model in (Assignment, Item):
+        rows = db.session.scalars(db.select(model).order_by(model.id)).all()
+        in_python = [row.id for row in rows if row.is_overdue(today)]
+        in_sql = db.session.scalars(db.select(model.id).where(model.overdue_condition(today)).order_by(model.id)).all()
+        assert in_python == in_sql and in_python
+    assert [share.is_overdue(today) for share in shares[:4]] == [False, True, True, False]
 
 
 @pytest.mark.parametrize(
