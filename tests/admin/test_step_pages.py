@@ -1,5 +1,7 @@
 """The declared step pages: their URLs stay put, may() guards each one, and every role the matrix refuses gets 403."""
 
+from datetime import date
+
 import pytest
 
 import admin_views.workflow_pages as workflow_pages
@@ -7,7 +9,10 @@ from admin_views.permissions import may
 from admin_views.workflow_pages import WorkflowPagesMixin
 from extensions import db
 from models import Role
-from tests.factories import login, make_unit, make_user
+from tests.factories import login, make_item, make_unit, make_user
+from tests.office import assigned_item, at, build_office
+
+NOW = at(2026, 11, 26, 10)
 
 # endpoint -> (URL, methods, may() step), written out independently of the declarations.
 EXPECTED = {
@@ -87,3 +92,37 @@ def test_the_guard_is_may(app, client, people, monkeypatch, endpoint):
     assert ("admin", step, None) in asked
     answer["value"] = True
     assert client.open(f"{url}?id=999", method=method).status_code == 404
+
+
+# The item's buttons in each state, written out independently of permissions.STEPS.
+ITEM_BUTTONS = {
+    "registered": {"交办（发送督查通知单）", "暂停", "撤销"},
+    "suspended": {"恢复办理", "撤销"},
+    "closed": set(),
+}
+
+
+@pytest.mark.parametrize("status", sorted(ITEM_BUTTONS))
+def test_the_item_buttons_are_the_steps_may_allows_in_its_state(app, client, people, status):
+    office = build_office()
+    item = make_item(office.forest, [], deadline=date(2026, 12, 15), now=NOW)
+    item.status = status
+    db.session.commit()
+    login(client, people[Role.SUPERVISOR].username)
+    page = client.get(f"/admin/item/details/?id={item.id}").get_data(as_text=True)
+    offered = {
+        label for label in ("交办（发送督查通知单）", "登记答复", "暂停", "恢复办理", "撤销") if f">{label}</a>" in page
+    }
+    assert offered == ITEM_BUTTONS[status]
+
+
+def test_the_stop_button_goes_once_the_ladder_is_stopped(app, client, people):
+    office = build_office()
+    share = assigned_item(office, deadline=date(2026, 12, 15), now=NOW).assignments[0]
+    db.session.commit()
+    login(client, people[Role.SUPERVISOR].username)
+    url = f"/admin/assignment/details/?id={share.id}"
+    assert "停止逐级督办" in client.get(url).get_data(as_text=True)
+    client.post(f"/admin/assignment/stop/?id={share.id}", data={"reason": "特殊情况"})
+    page = client.get(url).get_data(as_text=True)
+    assert "停止逐级督办</a>" not in page and "调整时限" in page
