@@ -73,10 +73,12 @@ class ExtensionView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "decide",
             "extension.decide",
-            lambda s, request, form, **who: decide_extension(
+            run=lambda s, request, form, **who: decide_extension(
                 s, request, form.decision.data == "approve", form.comment.data, **who
             ),
-            lambda form: "已批准延期，完成时限已调整。" if form.decision.data == "approve" else "已答复：不批准延期。",
+            done=lambda form: "已批准延期，完成时限已调整。"
+            if form.decision.data == "approve"
+            else "已答复：不批准延期。",
             title="审批延期申请",
             form=DecisionForm,
             submit="提交审批结果",

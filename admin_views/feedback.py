@@ -250,10 +250,10 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "review",
             "feedback.review",
-            lambda s, feedback, form, **who: review_feedback(
+            run=lambda s, feedback, form, **who: review_feedback(
                 s, feedback, ReviewStatus(form.verdict.data), form.comment.data, **who
             ),
-            lambda form: f"审核完成：{ReviewStatus(form.verdict.data).label}。",
+            done=lambda form: f"审核完成：{ReviewStatus(form.verdict.data).label}。",
             title="审核反馈",
             form=ReviewForm,
             submit="提交审核结论",

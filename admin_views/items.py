@@ -339,8 +339,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "assign",
             "item.assign",
-            lambda s, item, form, **who: assign_item(s, item, **who),
-            "已交办：督查通知单已进入发件箱，将在工作时间内发送给各承办单位。",
+            run=lambda s, item, form, **who: assign_item(s, item, **who),
+            done="已交办：督查通知单已进入发件箱，将在工作时间内发送给各承办单位。",
             title="交办督查事项",
             submit="确认交办",
             intro=lambda item: "将向以下单位发送督查通知单："
@@ -350,8 +350,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "suspend",
             "item.suspend",
-            lambda s, item, form, **who: suspend_item(s, item, form.reason.data, **who),
-            "已暂停：暂停期间不再催办和督查。",
+            run=lambda s, item, form, **who: suspend_item(s, item, form.reason.data, **who),
+            done="已暂停：暂停期间不再催办和督查。",
             title="暂停办理",
             form=ReasonForm,
             doc="暂停 with a reason.",
@@ -359,8 +359,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "cancel",
             "item.cancel",
-            lambda s, item, form, **who: cancel_item(s, item, form.reason.data, **who),
-            "已撤销。",
+            run=lambda s, item, form, **who: cancel_item(s, item, form.reason.data, **who),
+            done="已撤销。",
             title="撤销事项",
             form=ReasonForm,
             danger=True,
@@ -369,8 +369,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "resume",
             "item.resume",
-            lambda s, item, form, **who: resume_item(s, item, **who),
-            "已恢复办理。",
+            run=lambda s, item, form, **who: resume_item(s, item, **who),
+            done="已恢复办理。",
             title="恢复办理",
             intro=lambda item: f"暂停原因：{item.status_reason or '—'}",
             doc="恢复办理 a suspended item.",
@@ -378,10 +378,10 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "answer",
             "item.answer",
-            lambda s, item, form, **who: record_answer(
+            run=lambda s, item, form, **who: record_answer(
                 s, item, form.answer.data, form.satisfaction.data or None, **who
             ),
-            "答复已登记。",
+            done="答复已登记。",
             title="登记答复",
             form=AnswerForm,
             submit="保存答复",

@@ -146,8 +146,8 @@ class CircularView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "send",
             "circular.send",
-            lambda s, circular, form, **who: send_circular(s, circular, **who),
-            "月通报已发送给各单位（进入发件箱，工作时间内发出）。",
+            run=lambda s, circular, form, **who: send_circular(s, circular, **who),
+            done="月通报已发送给各单位（进入发件箱，工作时间内发出）。",
             button=True,
             doc="Send the edited circular to every unit as a numbered 月通报.",
         ),
