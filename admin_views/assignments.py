@@ -1,7 +1,6 @@
 """The assignments screen (承办任务): each unit's share, its history, and the supervisor's steps on it."""
 
-from flask import request, url_for
-from flask_admin import expose
+from flask import url_for
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -10,8 +9,8 @@ from sqlalchemy import select
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
 from admin_views.formatters import assignment_deadline, escalation_badge, item_link
 from admin_views.items import unit_options
-from admin_views.permissions import may
-from admin_views.workflow_pages import WORKFLOW, ConfirmForm, DeadlineForm, ReasonForm, WorkflowPagesMixin
+from admin_views.permissions import WORKFLOW, may
+from admin_views.workflow_pages import ConfirmForm, DeadlineForm, ReasonForm, StepPage, WorkflowPagesMixin
 from audit import record_step
 from clock import china_date, utcnow
 from extensions import db
@@ -36,6 +35,12 @@ def _status_with_handle(view, context, model, name):
         url = url_for("portal.mine", assignment_id=model.id)
         return Markup('{} <a class="btn btn-sm btn-primary ml-1" href="{}">办理</a>').format(label, url)
     return label
+
+
+def _revoke(session, assignment, form, *, actor, now):
+    """收回链接 and say so in the trail."""
+    revoke_links(assignment)
+    record_step(session, "收回链接", assignment, "此前发出的办理链接全部失效", now=now)
 
 
 class AssignmentView(WorkflowPagesMixin, SecureModelView):
@@ -109,75 +114,44 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
             "today": china_date(utcnow()),
         }
 
-    @expose("/deadline/", methods=("GET", "POST"))
-    def deadline_view(self):
-        """调整时限: move this unit's deadline, with a reason kept in its history."""
-        self.require_workflow()
-        assignment = self.record_or_404()
-        form = DeadlineForm(data={"deadline": assignment.deadline} if request.method == "GET" else None)
-        if form.validate_on_submit():
-            now = utcnow()
-            result = self.run_step(
-                lambda: change_deadline(
-                    db.session, assignment, form.deadline.data, form.reason.data, actor=self.actor(), now=now
-                ),
-                "完成时限已调整，督查轮次将从新的时限重新计算。",
-                self.get_url(".details_view", id=assignment.id),
-            )
-            if result:
-                return result
-        return self.step_page(title="调整完成时限", form=form, record=assignment, submit="保存")
-
-    @expose("/stop/", methods=("GET", "POST"))
-    def stop_view(self):
-        """停止督办: stop the escalation ladder for this share, with a reason."""
-        self.require_workflow()
-        assignment = self.record_or_404()
-        form = ReasonForm()
-        if form.validate_on_submit():
-            result = self.run_step(
-                lambda: stop_escalation(db.session, assignment, form.reason.data, actor=self.actor(), now=utcnow()),
-                "已停止对该承办任务的逐级督办（逾期催办仍会按期发送）。",
-                self.get_url(".details_view", id=assignment.id),
-            )
-            if result:
-                return result
-        return self.step_page(
+    step_pages = (
+        StepPage(
+            "deadline",
+            "assignment.deadline",
+            run=lambda s, a, form, **who: change_deadline(s, a, form.deadline.data, form.reason.data, **who),
+            done="完成时限已调整，督查轮次将从新的时限重新计算。",
+            title="调整完成时限",
+            form=DeadlineForm,
+            submit="保存",
+            prefill=lambda a: {"deadline": a.deadline},
+            doc="调整时限: move this unit's deadline, with a reason kept in its history.",
+        ),
+        StepPage(
+            "stop",
+            "assignment.stop",
+            run=lambda s, a, form, **who: stop_escalation(s, a, form.reason.data, **who),
+            done="已停止对该承办任务的逐级督办（逾期催办仍会按期发送）。",
             title="停止逐级督办",
-            form=form,
-            record=assignment,
+            form=ReasonForm,
             submit="停止督办",
             danger=True,
-            intro="停止后不再下发整改通知书、黄牌警告或提请追责；已下发的保持不变。",
-        )
-
-    @expose("/resend/", methods=("POST",))
-    def resend_view(self):
-        """重发督查通知单 to the unit's current contacts."""
-        self.require_workflow()
-        assignment = self.record_or_404()
-        if not ConfirmForm().validate_on_submit():
-            return self.bad_confirm(assignment)
-        return self.run_step(
-            lambda: resend_assignment_notice(db.session, assignment, actor=self.actor(), now=utcnow()),
-            "督查通知单已重新发送（进入发件箱，工作时间内发出）。",
-            self.get_url(".details_view", id=assignment.id),
-        ) or self.redirect_details(assignment)
-
-    @expose("/revoke/", methods=("POST",))
-    def revoke_view(self):
-        """收回链接: every link sent so far stops working; a new notice carries a new one."""
-        self.require_workflow()
-        assignment = self.record_or_404()
-        if not ConfirmForm().validate_on_submit():
-            return self.bad_confirm(assignment)
-
-        def revoke():
-            revoke_links(assignment)
-            record_step(db.session, "收回链接", assignment, "此前发出的办理链接全部失效", now=utcnow())
-
-        return self.run_step(
-            revoke,
-            "已收回此前发出的所有办理链接。如需继续办理，请重发督查通知单。",
-            self.get_url(".details_view", id=assignment.id),
-        )
+            intro=lambda a: "停止后不再下发整改通知书、黄牌警告或提请追责；已下发的保持不变。",
+            doc="停止督办: stop the escalation ladder for this share, with a reason.",
+        ),
+        StepPage(
+            "resend",
+            "assignment.resend",
+            run=lambda s, a, form, **who: resend_assignment_notice(s, a, **who),
+            done="督查通知单已重新发送（进入发件箱，工作时间内发出）。",
+            button=True,
+            doc="重发督查通知单 to the unit's current contacts.",
+        ),
+        StepPage(
+            "revoke",
+            "assignment.revoke",
+            run=_revoke,
+            done="已收回此前发出的所有办理链接。如需继续办理，请重发督查通知单。",
+            button=True,
+            doc="收回链接: every link sent so far stops working; a new notice carries a new one.",
+        ),
+    )

@@ -1,15 +1,12 @@
 """Extension requests (延期申请): the supervisor approves or refuses each; the deadline history is kept."""
 
-from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
 from admin_views.base import SecureModelView, enum_filters
 from admin_views.permissions import may
-from admin_views.workflow_pages import DecisionForm, WorkflowPagesMixin
-from clock import utcnow
-from extensions import db
+from admin_views.workflow_pages import DecisionForm, StepPage, WorkflowPagesMixin
 from models.assignment import Assignment
 from models.extension import ExtensionRequest, ExtensionStatus
 from workflows.feedback import decide_extension
@@ -72,27 +69,23 @@ class ExtensionView(WorkflowPagesMixin, SecureModelView):
             return self.get_url(".decide_view", id=request.id)
         return None
 
-    @expose("/decide/", methods=("GET", "POST"))
-    def decide_view(self):
-        """Approve (the deadline moves) or refuse, with a comment; the unit is told by e-mail."""
-        self.require_workflow()
-        request = self.record_or_404()
-        form = DecisionForm()
-        if form.validate_on_submit():
-            approve = form.decision.data == "approve"
-            result = self.run_step(
-                lambda: decide_extension(
-                    db.session, request, approve, form.comment.data, actor=self.actor(), now=utcnow()
-                ),
-                "已批准延期，完成时限已调整。" if approve else "已答复：不批准延期。",
-                self.get_url("assignment.details_view", id=request.assignment_id),
-            )
-            if result:
-                return result
-        return self.step_page(
+    step_pages = (
+        StepPage(
+            "decide",
+            "extension.decide",
+            run=lambda s, request, form, **who: decide_extension(
+                s, request, form.decision.data == "approve", form.comment.data, **who
+            ),
+            done=lambda form: "已批准延期，完成时限已调整。"
+            if form.decision.data == "approve"
+            else "已答复：不批准延期。",
             title="审批延期申请",
-            form=form,
-            record=request.assignment,
-            intro=f"当前时限：{request.current_deadline}\n申请延至：{request.requested_deadline}\n理由：{request.reason}\n申请人：{request.requested_by_name}",
+            form=DecisionForm,
             submit="提交审批结果",
-        )
+            shown=lambda request: request.assignment,
+            intro=lambda request: f"当前时限：{request.current_deadline}\n申请延至：{request.requested_deadline}"
+            f"\n理由：{request.reason}\n申请人：{request.requested_by_name}",
+            back=lambda view, request: view.get_url("assignment.details_view", id=request.assignment_id),
+            doc="Approve (the deadline moves) or refuse, with a comment; the unit is told by e-mail.",
+        ),
+    )

@@ -17,7 +17,7 @@ from admin_views.formatters import period_column, review_badge
 from admin_views.items import unit_options
 from admin_views.lookups import assignment_loader
 from admin_views.permissions import may
-from admin_views.workflow_pages import ReviewForm, WorkflowPagesMixin
+from admin_views.workflow_pages import ReviewForm, StepPage, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
 from models.assignment import ESCALATION_LABELS, Assignment, AssignmentStatus
@@ -246,35 +246,28 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
     def _rows(model, assignment):
         return db.session.scalars(select(model).where(model.assignment_id == assignment.id).order_by(model.id)).all()
 
-    @expose("/review/", methods=("GET", "POST"))
-    def review_view(self):
-        """审核: accept, return with a reason, or judge 不合格 (which climbs the ladder)."""
-        self.require_workflow()
-        feedback = self.record_or_404()
-        form = ReviewForm()
-        if form.validate_on_submit():
-            verdict = ReviewStatus(form.verdict.data)
-            result = self.run_step(
-                lambda: review_feedback(
-                    db.session, feedback, verdict, form.comment.data, actor=self.actor(), now=utcnow()
-                ),
-                f"审核完成：{verdict.label}。",
-                self.get_url(".index_view", flt0_0="pending")
-                if request.args.get("next") == "queue"
-                else self.get_url(".details_view", id=feedback.id),
-            )
-            if result:
-                return result
-        return self.step_page(
+    step_pages = (
+        StepPage(
+            "review",
+            "feedback.review",
+            run=lambda s, feedback, form, **who: review_feedback(
+                s, feedback, ReviewStatus(form.verdict.data), form.comment.data, **who
+            ),
+            done=lambda form: f"审核完成：{ReviewStatus(form.verdict.data).label}。",
             title="审核反馈",
-            form=form,
-            record=feedback.assignment,
-            intro=f"工作进展：{feedback.progress}\n完成比例：{feedback.percent_complete}%\n采取措施："
+            form=ReviewForm,
+            submit="提交审核结论",
+            shown=lambda feedback: feedback.assignment,
+            intro=lambda feedback: f"工作进展：{feedback.progress}\n完成比例：{feedback.percent_complete}%\n采取措施："
             f"{feedback.measures or '—'}\n存在问题：{feedback.problems or '—'}\n下步打算："
             f"{feedback.next_steps or '—'}",
-            submit="提交审核结论",
-            extra=self.review_context(feedback),
-        )
+            extra=lambda view, feedback: view.review_context(feedback),
+            back=lambda view, feedback: view.get_url(".index_view", flt0_0="pending")
+            if request.args.get("next") == "queue"
+            else view.get_url(".details_view", id=feedback.id),
+            doc="审核: accept, return with a reason, or judge 不合格 (which climbs the ladder).",
+        ),
+    )
 
     @expose("/attachment/")
     def attachment_view(self):

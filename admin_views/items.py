@@ -15,7 +15,7 @@ from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_fil
 from admin_views.fields import DeadlineField
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.permissions import READ, allowed, may
-from admin_views.workflow_pages import WORKFLOW, AnswerForm, ConfirmForm, ReasonForm, WorkflowPagesMixin
+from admin_views.workflow_pages import AnswerForm, ReasonForm, StepPage, WorkflowPagesMixin
 from clock import china_date, utcnow
 from extensions import db
 from models.assignment import Assignment, AssignmentStatus
@@ -318,107 +318,77 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         """Where a leader adds a 批示 to this item."""
         return url_for("instruction.create_view", item_id=item.id, url=self.get_url(".details_view", id=item.id))
 
+    # (step, label, page, style): the item's workflow buttons, each shown when may() lets the user take it now.
+    ITEM_BUTTONS = (
+        ("item.assign", "交办（发送督查通知单）", ".assign_view", "btn-primary"),
+        ("item.answer", "登记答复", ".answer_view", "btn-outline-primary"),
+        ("item.suspend", "暂停", ".suspend_view", "btn-outline-warning"),
+        ("item.resume", "恢复办理", ".resume_view", "btn-outline-success"),
+        ("item.cancel", "撤销", ".cancel_view", "btn-outline-danger"),
+    )
+
     def item_steps(self, item) -> list[tuple[str, str, str]]:
         """The workflow buttons the item's state and the user's role allow: (label, url, style)."""
-        if not self._may(WORKFLOW):
-            return []
-        steps, url = [], lambda endpoint: self.get_url(endpoint, id=item.id)
-        if may(current_user, "item.assign", item):
-            steps.append(("交办（发送督查通知单）", url(".assign_view"), "btn-primary"))
-        if item.needs_answer and item.status not in (ItemStatus.REGISTERED, ItemStatus.CANCELLED):
-            steps.append(("登记答复", url(".answer_view"), "btn-outline-primary"))
-        if item.status in OPEN_ITEM_STATUSES:
-            steps.append(("暂停", url(".suspend_view"), "btn-outline-warning"))
-        if item.status == ItemStatus.SUSPENDED:
-            steps.append(("恢复办理", url(".resume_view"), "btn-outline-success"))
-        if item.status not in (ItemStatus.CLOSED, ItemStatus.CANCELLED):
-            steps.append(("撤销", url(".cancel_view"), "btn-outline-danger"))
-        return steps
+        return [
+            (label, self.get_url(page, id=item.id), style)
+            for step, label, page, style in self.ITEM_BUTTONS
+            if may(current_user, step, item)
+        ]
 
-    @expose("/assign/", methods=("GET", "POST"))
-    def assign_view(self):
-        """交办: send every not-yet-assigned unit its 督查通知单 (with its personal link)."""
-        self.require_workflow()
-        item = self.record_or_404()
-        form = ConfirmForm()
-        if form.validate_on_submit():
-            result = self.run_step(
-                lambda: assign_item(db.session, item, actor=self.actor(), now=utcnow()),
-                "已交办：督查通知单已进入发件箱，将在工作时间内发送给各承办单位。",
-                self.get_url(".details_view", id=item.id),
-            )
-            if result:
-                return result
-        pending = "、".join(a.unit.name for a in item.assignments if a.status == AssignmentStatus.PENDING) or "（无）"
-        return self.step_page(
+    step_pages = (
+        StepPage(
+            "assign",
+            "item.assign",
+            run=lambda s, item, form, **who: assign_item(s, item, **who),
+            done="已交办：督查通知单已进入发件箱，将在工作时间内发送给各承办单位。",
             title="交办督查事项",
-            form=form,
-            record=item,
-            intro=f"将向以下单位发送督查通知单：{pending}",
             submit="确认交办",
-        )
-
-    @expose("/suspend/", methods=("GET", "POST"))
-    def suspend_view(self):
-        """暂停 with a reason."""
-        return self._reason_step(suspend_item, "暂停办理", "已暂停：暂停期间不再催办和督查。")
-
-    @expose("/cancel/", methods=("GET", "POST"))
-    def cancel_view(self):
-        """撤销 with a reason."""
-        return self._reason_step(cancel_item, "撤销事项", "已撤销。", danger=True)
-
-    @expose("/resume/", methods=("GET", "POST"))
-    def resume_view(self):
-        """恢复办理 a suspended item."""
-        self.require_workflow()
-        item = self.record_or_404()
-        form = ConfirmForm()
-        if form.validate_on_submit():
-            result = self.run_step(
-                lambda: resume_item(db.session, item, actor=self.actor(), now=utcnow()),
-                "已恢复办理。",
-                self.get_url(".details_view", id=item.id),
-            )
-            if result:
-                return result
-        return self.step_page(
-            title="恢复办理", form=form, record=item, intro=f"暂停原因：{item.status_reason or '—'}", submit="恢复办理"
-        )
-
-    @expose("/answer/", methods=("GET", "POST"))
-    def answer_view(self):
-        """登记答复 to the proposer or caller (the item may then close)."""
-        self.require_workflow()
-        item = self.record_or_404()
-        form = AnswerForm(
-            data={"answer": item.answer, "satisfaction": item.satisfaction} if request.method == "GET" else None
-        )
-        if form.validate_on_submit():
-            result = self.run_step(
-                lambda: record_answer(
-                    db.session, item, form.answer.data, form.satisfaction.data or None, actor=self.actor(), now=utcnow()
-                ),
-                "答复已登记。",
-                self.get_url(".details_view", id=item.id),
-            )
-            if result:
-                return result
-        return self.step_page(title="登记答复", form=form, record=item, submit="保存答复")
-
-    def _reason_step(self, step, title: str, success: str, danger: bool = False):
-        self.require_workflow()
-        item = self.record_or_404()
-        form = ReasonForm()
-        if form.validate_on_submit():
-            result = self.run_step(
-                lambda: step(db.session, item, form.reason.data, actor=self.actor(), now=utcnow()),
-                success,
-                self.get_url(".details_view", id=item.id),
-            )
-            if result:
-                return result
-        return self.step_page(title=title, form=form, record=item, submit=title, danger=danger)
+            intro=lambda item: "将向以下单位发送督查通知单："
+            + ("、".join(a.unit.name for a in item.assignments if a.status == AssignmentStatus.PENDING) or "（无）"),
+            doc="交办: send every not-yet-assigned unit its 督查通知单 (with its personal link).",
+        ),
+        StepPage(
+            "suspend",
+            "item.suspend",
+            run=lambda s, item, form, **who: suspend_item(s, item, form.reason.data, **who),
+            done="已暂停：暂停期间不再催办和督查。",
+            title="暂停办理",
+            form=ReasonForm,
+            doc="暂停 with a reason.",
+        ),
+        StepPage(
+            "cancel",
+            "item.cancel",
+            run=lambda s, item, form, **who: cancel_item(s, item, form.reason.data, **who),
+            done="已撤销。",
+            title="撤销事项",
+            form=ReasonForm,
+            danger=True,
+            doc="撤销 with a reason.",
+        ),
+        StepPage(
+            "resume",
+            "item.resume",
+            run=lambda s, item, form, **who: resume_item(s, item, **who),
+            done="已恢复办理。",
+            title="恢复办理",
+            intro=lambda item: f"暂停原因：{item.status_reason or '—'}",
+            doc="恢复办理 a suspended item.",
+        ),
+        StepPage(
+            "answer",
+            "item.answer",
+            run=lambda s, item, form, **who: record_answer(
+                s, item, form.answer.data, form.satisfaction.data or None, **who
+            ),
+            done="答复已登记。",
+            title="登记答复",
+            form=AnswerForm,
+            submit="保存答复",
+            prefill=lambda item: {"answer": item.answer, "satisfaction": item.satisfaction},
+            doc="登记答复 to the proposer or caller (the item may then close).",
+        ),
+    )
 
     @action("assign", "交办", "确定向所选事项的承办单位发送督查通知单吗？")
     def action_assign(self, ids):

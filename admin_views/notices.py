@@ -12,9 +12,7 @@ from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelVi
 from admin_views.formatters import item_link, period_column
 from admin_views.items import unit_options
 from admin_views.permissions import may
-from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
-from clock import utcnow
-from extensions import db
+from admin_views.workflow_pages import ConfirmForm, StepPage, WorkflowPagesMixin
 from models.assignment import Assignment
 from models.escalation import LADDER, Escalation, FailureReason, rung_name
 from models.notice import Notice, NoticeKind
@@ -144,15 +142,13 @@ class CircularView(WorkflowPagesMixin, SecureModelView):
         """May this user send it now?"""
         return {"can_send": may(current_user, "circular.send", circular), "confirm": ConfirmForm()}
 
-    @expose("/send/", methods=("POST",))
-    def send_view(self):
-        """Send the edited circular to every unit as a numbered 月通报."""
-        self.require_workflow()
-        circular = self.record_or_404()
-        if not ConfirmForm().validate_on_submit():
-            return self.bad_confirm(circular)
-        return self.run_step(
-            lambda: send_circular(db.session, circular, actor=self.actor(), now=utcnow()),
-            "月通报已发送给各单位（进入发件箱，工作时间内发出）。",
-            self.get_url(".details_view", id=circular.id),
-        ) or self.redirect_details(circular)
+    step_pages = (
+        StepPage(
+            "send",
+            "circular.send",
+            run=lambda s, circular, form, **who: send_circular(s, circular, **who),
+            done="月通报已发送给各单位（进入发件箱，工作时间内发出）。",
+            button=True,
+            doc="Send the edited circular to every unit as a numbered 月通报.",
+        ),
+    )

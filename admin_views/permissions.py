@@ -93,10 +93,28 @@ def _item_assignable(item) -> bool:
     )
 
 
+def _item_open(item) -> bool:
+    return _state(item, "status", "registered", "assigned", "in_progress", "under_review")
+
+
+def _item_answerable(item) -> bool:
+    return bool(item.needs_answer) and not _state(item, "status", "registered", "cancelled")
+
+
+def _assignment_working(assignment) -> bool:
+    return _state(assignment, "status", "assigned", "in_progress", "submitted")
+
+
 # A step a screen offers: (screen, operation the role needs, what the record's state must allow). The state checks
-# mirror workflows/ (which refuse the step anyway); here they only decide whether a button is shown.
+# mirror workflows/ (which refuse the step anyway); here they only decide whether a button is shown. The step pages
+# (admin_views/workflow_pages.StepPage) are guarded by the same names, on the role alone: a page opened on a record
+# whose state moved on gets the workflow's Chinese refusal, not a 403.
 STEPS: dict[str, tuple[str, str, object]] = {
     "item.assign": ("item", WORKFLOW, _item_assignable),
+    "item.suspend": ("item", WORKFLOW, _item_open),
+    "item.resume": ("item", WORKFLOW, lambda i: _state(i, "status", "suspended")),
+    "item.cancel": ("item", WORKFLOW, lambda i: not _state(i, "status", "closed", "cancelled")),
+    "item.answer": ("item", WORKFLOW, _item_answerable),
     "feedback.review": ("feedback", WORKFLOW, lambda f: _state(f, "review_status", "pending")),
     "feedback.edit": ("feedback", EDIT, lambda f: _state(f, "review_status", "pending")),
     "extension.decide": ("extension", WORKFLOW, lambda e: _state(e, "status", "pending")),
@@ -104,10 +122,14 @@ STEPS: dict[str, tuple[str, str, object]] = {
     "circular.edit": ("circular", EDIT, lambda c: _state(c, "status", "draft")),
     "circular.delete": ("circular", DELETE, lambda c: _state(c, "status", "draft")),
     "confirmation.decide": ("confirmation", WORKFLOW, lambda c: _state(c, "correction_status", "pending")),
-    "assignment.act": (
+    "assignment.act": ("assignment", WORKFLOW, _assignment_working),
+    "assignment.deadline": ("assignment", WORKFLOW, _assignment_working),
+    "assignment.resend": ("assignment", WORKFLOW, _assignment_working),
+    "assignment.revoke": ("assignment", WORKFLOW, _assignment_working),
+    "assignment.stop": (
         "assignment",
         WORKFLOW,
-        lambda a: _state(a, "status", "assigned", "in_progress", "submitted"),
+        lambda a: _assignment_working(a) and getattr(a, "escalation_stopped_at", None) is None,
     ),
 }
 

@@ -9,7 +9,7 @@ from admin_views.base import RoleGuardMixin, SecureModelView, bounded_id, enum_f
 from admin_views.formatters import period_column
 from admin_views.lookups import OrderedLoader
 from admin_views.permissions import WORKFLOW, may
-from admin_views.workflow_pages import ConfirmForm, WorkflowPagesMixin
+from admin_views.workflow_pages import ConfirmForm, StepPage, WorkflowPagesMixin
 from audit import act_as
 from clock import china_date, utcnow
 from extensions import db
@@ -101,26 +101,24 @@ class ConfirmationView(WorkflowPagesMixin, SecureModelView):
         """May this user decide it now?"""
         return {"can_decide": may(current_user, "confirmation.decide", confirmation), "confirm": ConfirmForm()}
 
-    @expose("/approve/", methods=("POST",))
-    def approve_view(self):
-        """采纳: the correction (or the handover) changes the directory."""
-        return self._decide(True, "已采纳，名录已更新。")
-
-    @expose("/reject/", methods=("POST",))
-    def reject_view(self):
-        """不采纳."""
-        return self._decide(False, "已标记为不采纳。")
-
-    def _decide(self, approve: bool, success: str):
-        self.require_workflow()
-        confirmation = self.record_or_404()
-        if not ConfirmForm().validate_on_submit():
-            return self.bad_confirm(confirmation)
-        return self.run_step(
-            lambda: decide(db.session, confirmation, approve, actor=self.actor(), now=utcnow()),
-            success,
-            self.get_url(".details_view", id=confirmation.id),
-        ) or self.redirect_details(confirmation)
+    step_pages = (
+        StepPage(
+            "approve",
+            "confirmation.decide",
+            run=lambda s, confirmation, form, **who: decide(s, confirmation, True, **who),
+            done="已采纳，名录已更新。",
+            button=True,
+            doc="采纳: the correction (or the handover) changes the directory.",
+        ),
+        StepPage(
+            "reject",
+            "confirmation.decide",
+            run=lambda s, confirmation, form, **who: decide(s, confirmation, False, **who),
+            done="已标记为不采纳。",
+            button=True,
+            doc="不采纳.",
+        ),
+    )
 
 
 class DirectoryHealthView(RoleGuardMixin, BaseView):

@@ -1,13 +1,23 @@
-"""Pages that run one workflow step from a screen: a small form (a reason, a verdict), CSRF-checked, in Chinese."""
+"""Pages that run one workflow step from a screen: a small form (a reason, a verdict), CSRF-checked, in Chinese.
+
+Each step page is declared once as a `StepPage` in its screen's `step_pages`; `WorkflowPagesMixin` turns every
+declaration into the exposed view `<name>_view` at `/<name>/`, guarded by `may(user, step)`, the same answer the
+buttons read.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, request
+from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from admin_views.base import safe_return_url
-from admin_views.permissions import WORKFLOW
+from admin_views.permissions import may
+from clock import utcnow
 from extensions import db
 from models.feedback import ReviewStatus
 from models.item import Satisfaction
@@ -69,8 +79,87 @@ class DeadlineForm(FlaskForm):
     )
 
 
+@dataclass(frozen=True)
+class StepPage:
+    """One workflow step taken from a page of its own (GET shows the form, POST runs it) or from a button (POST only).
+
+    `run(session, record, form, actor=..., now=...)` calls the workflow; `done` is the Chinese success message (or
+    a function of the valid form); `intro`, `shown` and `extra` take the loaded record; `back(view, record)` is where
+    a taken step leads (default: the record's page); `prefill(record)` fills the form on GET.
+    """
+
+    name: str  # the URL /<name>/ and the endpoint <screen>.<name>_view
+    step: str  # the step's name for may(): the one place that says who may take it
+    run: Callable
+    done: str | Callable
+    title: str = ""
+    form: type = ConfirmForm
+    submit: str = ""  # the button's label; the title when left blank
+    danger: bool = False
+    intro: Callable | None = None
+    prefill: Callable | None = None
+    shown: Callable | None = None  # the record named on the page, when it is not the loaded one
+    extra: Callable | None = None  # (view, record) -> Markup beside the form
+    back: Callable | None = None
+    button: bool = False  # POST only, from a button on the record's page: a stale token or a refusal goes back there
+    doc: str = ""
+
+
+def _step_view(page: StepPage):
+    """The exposed view of a declared step page."""
+
+    def view(self):
+        return self.take_step(page)
+
+    view.__name__ = view.__qualname__ = f"{page.name}_view"
+    view.__doc__ = page.doc or page.title
+    view.step_page = page
+    return expose(f"/{page.name}/", methods=("POST",) if page.button else ("GET", "POST"))(view)
+
+
 class WorkflowPagesMixin:
     """For a SecureModelView: load the record of ?id=, check the role, render the step's form, run the step."""
+
+    step_pages: tuple[StepPage, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        # Runs before Flask-Admin's metaclass gathers the exposed views, so the generated ones are among them.
+        super().__init_subclass__(**kwargs)
+        for page in cls.__dict__.get("step_pages", ()):
+            setattr(cls, f"{page.name}_view", _step_view(page))
+
+    def take_step(self, page: StepPage):
+        """The whole step page: may() guards, the record loads or 404s, the form shows, a valid POST runs the step.
+
+        The role decides here (403); the record's state is the workflow's to refuse, with its Chinese message.
+        """
+        if not may(current_user, page.step):
+            abort(403)
+        record = self.record_or_404()
+        if page.button:
+            form = page.form()
+            if not form.validate_on_submit():
+                return self.bad_confirm(record)
+            return self._run_page(page, record, form) or self.redirect_details(record)
+        form = page.form(data=page.prefill(record) if page.prefill and request.method == "GET" else None)
+        if form.validate_on_submit():
+            result = self._run_page(page, record, form)
+            if result:
+                return result
+        return self.step_page(
+            title=page.title,
+            form=form,
+            record=page.shown(record) if page.shown else record,
+            intro=page.intro(record) if page.intro else "",
+            submit=page.submit or page.title,
+            danger=page.danger,
+            extra=page.extra(self, record) if page.extra else None,
+        )
+
+    def _run_page(self, page: StepPage, record, form):
+        done = page.done(form) if callable(page.done) else page.done
+        back = page.back(self, record) if page.back else self.get_url(".details_view", id=record.id)
+        return self.run_step(lambda: page.run(db.session, record, form, actor=self.actor(), now=utcnow()), done, back)
 
     def record_or_404(self):
         """The record named by ?id=, within the user's scope."""
@@ -78,11 +167,6 @@ class WorkflowPagesMixin:
         if record is None:
             abort(404)
         return record
-
-    def require_workflow(self):
-        """403 unless the user's role may run workflow steps here."""
-        if not self._may(WORKFLOW):
-            abort(403)
 
     def step_page(
         self, *, title: str, form, record, intro: str = "", submit: str = "确定", danger: bool = False, extra=None
