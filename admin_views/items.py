@@ -22,7 +22,7 @@ from models.assignment import Assignment, AssignmentStatus
 from models.audit import AuditEvent
 from models.extension import ExtensionRequest, ExtensionStatus
 from models.instruction import Instruction
-from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm
+from models.item import Item, ItemSource, ItemStatus, Rhythm
 from models.leader import BureauLeader
 from models.unit import Unit
 from models.user import Role

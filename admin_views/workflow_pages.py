@@ -154,6 +154,7 @@ class WorkflowPagesMixin:
             submit=page.submit or page.title,
             danger=page.danger,
             extra=page.extra(self, record) if page.extra else None,
+            back_to=self.get_url(".details_view", id=record.id),  # the step's own record, not the one shown
         )
 
     def _run_page(self, page: StepPage, record, form):
@@ -169,7 +170,16 @@ class WorkflowPagesMixin:
         return record
 
     def step_page(
-        self, *, title: str, form, record, intro: str = "", submit: str = "确定", danger: bool = False, extra=None
+        self,
+        *,
+        title: str,
+        form,
+        record,
+        intro: str = "",
+        submit: str = "确定",
+        danger: bool = False,
+        extra=None,
+        back_to: str | None = None,
     ):
         """Render the form of a step for a record."""
         return self.render(
@@ -181,7 +191,7 @@ class WorkflowPagesMixin:
             submit=submit,
             danger=danger,
             extra=extra,
-            back=safe_return_url(self.get_url(".details_view", id=record.id)),
+            back=safe_return_url(back_to or self.get_url(".details_view", id=record.id)),
         )
 
     def actor(self):

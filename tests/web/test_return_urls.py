@@ -88,7 +88,9 @@ def office(app, now):
     """An assigned item with a feedback to review and an extension request to decide, and a supervisor."""
     office = build_office()
     item = assigned_item(office, deadline=date(2026, 12, 31), now=now)
-    share = item.assignments[0]
+    # ids that differ between kinds of record (share ≠ feedback ≠ request), so a link built from the wrong one shows
+    report(item.assignments[0], 30)
+    share = item.assignments[-1]
     feedback = report(share, 40)
     extension = request_extension(db.session, share, date(2027, 1, 31), "需要更多时间", by_name="王林", now=now)
     suspended = make_item(office.school, now=now)
