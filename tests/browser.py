@@ -69,3 +69,17 @@ def watch_csp(page) -> list[str]:
 
     page.on("console", on_console)
     return violations
+
+
+def choose_in_select(page, field_id: str, label: str) -> None:
+    """Pick an option of a select2 drop-down by its visible label."""
+    page.click(f"#s2id_{field_id}")
+    page.click(f".select2-drop-active .select2-result-label:text-is('{label}')")
+
+
+def choose_in_typeahead(page, field_id: str, text: str) -> None:
+    """Pick an entry of a Flask-Admin select2 type-ahead the way a person does: click, type, choose."""
+    page.click(f"#s2id_{field_id}")
+    page.keyboard.type(text)
+    page.wait_for_selector(f".select2-result-label:has-text('{text}')")
+    page.keyboard.press("Enter")

@@ -158,3 +158,32 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no csrf_token in page"
     return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """The browser tests' Chromium: Debian's, headless, offline (skipped, or failed on CI, when it is missing)."""
+    from tests.browser import CHROMIUM, LAUNCH_ARGS, require_browser
+
+    require_browser()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture
+def page(page):
+    """The browser tab; the test fails if any page it visits reports a Content-Security-Policy violation."""
+    from tests.browser import watch_csp
+
+    violations = watch_csp(page)
+    yield page
+    assert violations == [], "\n".join(violations)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free loopback port, from a clean context (its requests never share the test's)."""
+    from tests.browser import LiveServer
+
+    server = contextvars.Context().run(LiveServer, app)
+    with server:
+        yield server

@@ -1,12 +1,10 @@
 """A real browser (Debian's Chromium via Playwright): sign in, create an item with two units, find it in the list."""
 
-import contextvars
-
 import pytest
 
 from extensions import db
 from models import Item, Role, User
-from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser, watch_csp
+from tests.browser import ARTIFACTS, choose_in_select, choose_in_typeahead
 from tests.conftest import make_config
 from tests.factories import PASSWORD, make_leader, make_unit, make_user
 
@@ -15,44 +13,6 @@ from tests.factories import PASSWORD, make_leader, make_unit, make_user
 def app_config(migrated_database):
     """CSRF on, as in production."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, headless, offline."""
-    require_browser()
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
-
-
-@pytest.fixture
-def page(page):
-    """The browser tab; the test fails if any page it visits reports a Content-Security-Policy violation."""
-    violations = watch_csp(page)
-    yield page
-    assert violations == [], "\n".join(violations)
-
-
-@pytest.fixture
-def live_server(app):
-    # Serve from a clean context, so the server's requests never share the test's app context.
-    """The app served on a free port."""
-    server = contextvars.Context().run(LiveServer, app)
-    with server:
-        yield server
-
-
-def choose_in_select(page, field_id: str, label: str) -> None:
-    """Pick an option of a select2 drop-down by its visible label."""
-    page.click(f"#s2id_{field_id}")
-    page.click(f".select2-drop-active .select2-result-label:text-is('{label}')")
-
-
-def choose_in_typeahead(page, field_id: str, text: str) -> None:
-    """Pick an entry of a Flask-Admin select2 type-ahead the way a person does: click, type, choose."""
-    page.click(f"#s2id_{field_id}")
-    page.keyboard.type(text)
-    page.wait_for_selector(f".select2-result-label:has-text('{text}')")
-    page.keyboard.press("Enter")
 
 
 def test_should_sign_in_create_an_item_with_two_units_and_see_it_in_the_list(app, live_server, page):

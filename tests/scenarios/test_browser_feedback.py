@@ -9,7 +9,7 @@ import pytest
 from extensions import db
 from models import Item, ItemStatus, Role
 from outbox.delivery import deliver_outbox
-from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser, watch_csp
+from tests.browser import ARTIFACTS, LiveServer
 from tests.conftest import make_config
 from tests.factories import PASSWORD, make_item, make_user
 from tests.office import at, build_office
@@ -21,21 +21,6 @@ from workflows.lifecycle import assign_item
 def app_config(migrated_database, smtp_server):
     """CSRF on, mail to the test SMTP server."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True, **smtp_server.mail_config())
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, headless, offline."""
-    require_browser()
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
-
-
-@pytest.fixture
-def page(page):
-    """The browser tab; the test fails if any page it visits reports a Content-Security-Policy violation."""
-    violations = watch_csp(page)
-    yield page
-    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from extensions import db
 from models import Assignment, ExtensionRequest, ExtensionStatus, Item, ItemStatus, Role
 from outbox.delivery import deliver_outbox
 from outbox.public_address import record_serving_address
-from tests.admin.test_browser_items import choose_in_select, choose_in_typeahead
-from tests.browser import CHROMIUM, LAUNCH_ARGS, LiveServer, require_browser, watch_csp
+from tests.browser import LiveServer, choose_in_select, choose_in_typeahead
 from tests.conftest import make_config
 from tests.factories import PASSWORD, make_leader, make_liaison, make_unit, make_user
 from tests.office import at
@@ -28,21 +27,6 @@ def app_config(migrated_database, smtp_server, tmp_path):
         INSTANCE_PATH=str(tmp_path / "instance"),
         **smtp_server.mail_config(),
     )
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, headless, offline."""
-    require_browser()
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
-
-
-@pytest.fixture
-def page(page):
-    """The browser tab; the test fails if any page it visits reports a Content-Security-Policy violation."""
-    violations = watch_csp(page)
-    yield page
-    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture
