@@ -9,7 +9,7 @@ from sqlalchemy import select
 import audit
 from audit import SYSTEM_ACTOR, NoMomentError, act_as, record_step
 from extensions import db
-from models import AuditEvent, Role, Unit
+from models import AuditEvent, Role, Unit, UnitKind
 from tests.factories import make_unit, make_user
 
 LONG_AGO = datetime(2024, 3, 1, 1, 30, tzinfo=UTC)  # far from the test clock, so a clock reading would show
@@ -64,7 +64,7 @@ def test_should_record_the_named_user_outside_any_request(app):
 
 def test_should_refuse_a_flush_whose_edge_set_no_moment(app):
     db.session.info.pop("now", None)
-    db.session.add(Unit(code="T001", name="没有时间的单位", active=True))
+    db.session.add(Unit(code="T001", name="没有时间的单位", kind=UnitKind.AFFILIATED, active=True))
     with pytest.raises(NoMomentError):
         db.session.flush()
     db.session.rollback()
