@@ -2,15 +2,19 @@
 
 from datetime import UTC, datetime
 
+import click
 import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
 import audit
 from audit import SYSTEM_ACTOR, NoMomentError, act_as, record_step
+from cli import acting_as_system
+from cli.options import now_option
 from extensions import db
 from models import AuditEvent, Role, Unit, UnitKind
 from tests.factories import make_unit, make_user
+from web.auth import act_for_request
 
 LONG_AGO = datetime(2024, 3, 1, 1, 30, tzinfo=UTC)  # far from the test clock, so a clock reading would show
 
@@ -68,3 +72,25 @@ def test_should_refuse_a_flush_whose_edge_set_no_moment(app):
     with pytest.raises(NoMomentError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_should_act_for_the_signed_in_user_at_the_web_edge(app):
+    user = make_user("edge-user", Role.SUPERVISOR, display_name="督查员乙")
+    with app.test_request_context("/admin/"):
+        login_user(user)
+        act_for_request()
+        unit = make_unit("网页署名")
+    assert [(r.actor_name, r.actor_id) for r in trail_of(unit)] == [(str(user), user.id)]
+
+
+def test_should_act_for_the_system_at_the_command_line_edge_at_its_now(app, runner):
+    @click.command("touch-unit")
+    @now_option("业务时间")
+    def touch_unit(now):
+        make_unit("命令行单位")
+        db.session.commit()
+
+    result = runner.invoke(acting_as_system(touch_unit), ["--now", "2024-03-01T09:30"])
+    assert result.exit_code == 0, result.output
+    unit = db.session.scalar(select(Unit).where(Unit.name == "命令行单位"))
+    assert [(r.actor_name, r.at) for r in trail_of(unit)] == [(SYSTEM_ACTOR, LONG_AGO)]
