@@ -23,12 +23,15 @@ from extensions import db
 def acting_as_system(command: click.Command) -> click.Command:
     """The command-line edge of the audit trail: a command acts for the system, at its `--now` (else the clock)."""
     callback = command.callback
+    if callback is None or getattr(callback, "_acting_as_system", False):
+        return command  # commands are module-level: every app after the first finds them wrapped already
 
     @functools.wraps(callback)
     def edge(*args, **kwargs):
         act_as(db.session, None, now=kwargs.get("now") or utcnow())
         return callback(*args, **kwargs)
 
+    edge._acting_as_system = True
     command.callback = with_appcontext(edge)
     return command
 
