@@ -2,13 +2,11 @@
 
 from datetime import date, datetime
 
-from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from clock import CHINA, utcnow
+from clock import CHINA
 from formatting import period_text
 from models.audit import AuditEvent
 from models.base import Base, LabeledEnum, Timestamped
@@ -17,16 +15,23 @@ SYSTEM_ACTOR = "系统"
 MAX_VALUE_CHARS = 60
 
 
+class NoMomentError(RuntimeError):
+    """A session flushed audited or timestamped changes before its edge said when they happen (see `act_as`)."""
+
+
 def session_now(session: Session) -> datetime:
-    """The moment the session's work happens at: `session.info['now']` when a workflow set it, else the clock."""
-    return session.info.get("now") or utcnow()
+    """The moment the session's work happens at, as set by `act_as` at the edge (view, command, timer)."""
+    now = session.info.get("now")
+    if now is None:
+        raise NoMomentError(
+            "this session has no `now`: call audit.act_as(session, actor, now=...) where the work starts"
+        )
+    return now
 
 
 def session_actor(session: Session) -> tuple[int | None, str]:
-    """Who the session acts for: `session.info['actor']`, the signed-in user, or the system."""
+    """Who the session acts for, as set by `act_as`: a user, a name, or — when nobody was named — the system."""
     actor = session.info.get("actor")
-    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
-        actor = current_user
     if actor is None:
         return None, SYSTEM_ACTOR
     if isinstance(actor, str):
@@ -35,7 +40,7 @@ def session_actor(session: Session) -> tuple[int | None, str]:
 
 
 def act_as(session: Session, actor, *, now: datetime) -> None:
-    """Make later flushes of this session record `actor` (a User or a name) at time `now`."""
+    """Make later flushes of this session record `actor` (a User, a name, or None for the system) at time `now`."""
     session.info["actor"] = actor
     session.info["now"] = now
 
@@ -135,49 +140,48 @@ def _summarise_changes(session, obj) -> str:
 
 def _before_flush(session: Session, flush_context, instances) -> None:
     """Fill created/updated timestamps from the session's `now`."""
-    now = session_now(session)
     for obj in session.new:
         if isinstance(obj, Timestamped):
+            now = session_now(session)
             obj.created_at = obj.created_at or now
             obj.updated_at = obj.updated_at or now
     for obj in session.dirty:
         if isinstance(obj, Timestamped) and session.is_modified(obj, include_collections=False):
-            obj.updated_at = now
+            obj.updated_at = session_now(session)
 
 
 def _after_flush(session: Session, flush_context) -> None:
     """Write one audit row per created, changed or deleted audited record, in the same transaction."""
-    now = session_now(session)
-    actor_id, actor_name = session_actor(session)
-    rows = []
-
-    def add(obj, action, summary):
-        rows.append(
-            {
-                "at": now,
-                "actor_id": actor_id,
-                "actor_name": actor_name,
-                "action": action,
-                "entity": obj.__tablename__,
-                "entity_id": obj.id,
-                "item_id": _item_id_of(obj),
-                "summary": summary,
-            }
-        )
-
+    changes = []
     for obj in session.new:
         if getattr(obj, "__audit__", False):
-            add(obj, "新建", _summarise_new(session, obj))
+            changes.append((obj, "新建", _summarise_new(session, obj)))
     for obj in session.dirty:
         if getattr(obj, "__audit__", False) and session.is_modified(obj, include_collections=False):
             summary = _summarise_changes(session, obj)
             if summary:
-                add(obj, "修改", summary)
+                changes.append((obj, "修改", summary))
     for obj in session.deleted:
         if getattr(obj, "__audit__", False):
-            add(obj, "删除", str(obj))
-    if rows:
-        session.connection().execute(insert(AuditEvent), rows)
+            changes.append((obj, "删除", str(obj)))
+    if not changes:
+        return
+    now = session_now(session)
+    actor_id, actor_name = session_actor(session)
+    rows = [
+        {
+            "at": now,
+            "actor_id": actor_id,
+            "actor_name": actor_name,
+            "action": action,
+            "entity": obj.__tablename__,
+            "entity_id": obj.id,
+            "item_id": _item_id_of(obj),
+            "summary": summary,
+        }
+        for obj, action, summary in changes
+    ]
+    session.connection().execute(insert(AuditEvent), rows)
 
 
 def register_audit_listeners(session_class) -> None:

@@ -167,15 +167,7 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
 
     def create_model(self, form):
         """A report typed in the admin goes through the same workflow as one sent from a unit's link."""
-        data = FeedbackInput(
-            progress=form.progress.data or "",
-            measures=form.measures.data or "",
-            problems=form.problems.data or "",
-            next_steps=form.next_steps.data or "",
-            percent_complete=form.percent_complete.data,
-            contact_name=form.contact_name.data or "",
-            contact_phone=form.contact_phone.data or "",
-        )
+        data = FeedbackInput.from_form(form)
         try:
             feedback = submit_feedback(
                 db.session,

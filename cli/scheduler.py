@@ -6,6 +6,7 @@ import threading
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from audit import act_as
 from clock import utcnow
 from extensions import db
 from outbox.delivery import deliver_outbox
@@ -17,8 +18,10 @@ log = logging.getLogger(__name__)
 def run_due_work(app: Flask) -> None:
     """One tick: the sweep (committed on its own), then the outbox; a failure is logged, never raised."""
     with app.app_context():
+        now = utcnow()
+        act_as(db.session, None, now=now)  # the timer's edge: the system acts, at this tick
         try:
-            report = run_sweep(db.session, now=utcnow())
+            report = run_sweep(db.session, now=now)
             db.session.commit()
             log.info(
                 "督办扫描：检查 %s 项，催办 %s 项，升级 %s 次", report.examined, report.reminders, report.escalations

@@ -22,6 +22,7 @@ BOUNCE = "550 5.1.1 Recipient address rejected: User unknown in virtual mailbox 
 def tend_roster(session: Session, rng: random.Random, *, now: datetime, supervisor) -> None:
     """Answer the replayed confirmation requests, approve one correction, leave others pending; then one
     liaison leaves without a successor. All at moments before `now`."""
+    edge_now = session.info.get("now")  # the demo's own moment, put back after each replayed stretch
     confirmations = session.scalars(
         select(Confirmation).where(Confirmation.answered_at.is_(None)).order_by(Confirmation.id)
     ).all()
@@ -44,7 +45,7 @@ def tend_roster(session: Session, rng: random.Random, *, now: datetime, supervis
         elif rng.random() < 0.85:
             answer(session, confirmation, ConfirmationAnswer.CONFIRMED, Correction(), now=moment)
         session.flush()
-    session.info.pop("now", None)
+    session.info["now"] = edge_now
     unit = session.scalar(select(Unit).where(Unit.name == UNIT_LOSING_ITS_LIAISON))
     if unit is not None:
         for liaison in session.scalars(select(Liaison).where(Liaison.unit_id == unit.id, Liaison.active.is_(True))):
@@ -53,7 +54,7 @@ def tend_roster(session: Session, rng: random.Random, *, now: datetime, supervis
             liaison.active = False
             save_liaison(session, liaison, now=moment)
             record_step(session, "调离", liaison, "调往其他单位，接任人待定", now=moment)
-        session.info.pop("now", None)
+        session.info["now"] = edge_now
     session.flush()
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from audit import record_step
 from clock import CHINA
 from models.outbox import OutboxMessage, OutboxStatus
-from outbox.mail import message_domain
+from outbox.mail import Recipient, new_outbox_message
 from outbox.smtp_transport import OutboxEmail, SmtpConnectionLost, TimedConnection, smtp_answer
 from workdays import WorkCalendar
 
@@ -474,23 +474,18 @@ def requeue_messages(session: Session, ids: Iterable[int], *, now: datetime) -> 
 
 def copy_as_new_message(session: Session, message: OutboxMessage, *, now: datetime) -> OutboxMessage:
     """A fresh queued copy of a message, with its own Message-ID (the receiver sees a new e-mail); flushed."""
-    copy = OutboxMessage(
-        message_id=f"<{uuid.uuid4().hex}@{message_domain()}>",
-        dedupe_key=None,  # the original keeps the key; a deliberate resend must not be de-duplicated away
+    copy = new_outbox_message(
         kind=message.kind,
-        recipient_email=message.recipient_email,
-        recipient_name=message.recipient_name,
+        recipient=Recipient(message.recipient_email, message.recipient_name or ""),
         subject=message.subject,
         body_text=message.body_text,
         body_html=message.body_html,
-        status=OutboxStatus.QUEUED,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
+        now=now,
+        public_url=message.public_url,
+        dedupe_key=None,  # the original keeps the key; a deliberate resend must not be de-duplicated away
         item_id=message.item_id,
         assignment_id=message.assignment_id,
         notice_id=message.notice_id,
-        public_url=message.public_url,
     )
     session.add(copy)
     session.flush()

@@ -97,6 +97,46 @@ def message_domain() -> str:
     return urlsplit(public_url()).hostname or "duban.local"
 
 
+def new_message_id() -> str:
+    """A fresh Message-ID on our domain: every new e-mail gets one, a retry keeps its message's."""
+    return f"<{uuid.uuid4().hex}@{message_domain()}>"
+
+
+def new_outbox_message(
+    *,
+    kind: str,
+    recipient: Recipient,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    now: datetime,
+    public_url: str,
+    dedupe_key: str | None = None,
+    item_id: int | None = None,
+    assignment_id: int | None = None,
+    notice_id: int | None = None,
+) -> OutboxMessage:
+    """A queued outbox message with a fresh Message-ID, due at `now` (not yet added to a session)."""
+    return OutboxMessage(
+        message_id=new_message_id(),
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient_email=recipient.email,
+        recipient_name=recipient.name or None,
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        status=OutboxStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        item_id=item_id,
+        assignment_id=assignment_id,
+        notice_id=notice_id,
+        public_url=public_url,
+    )
+
+
 def unique_recipients(recipients) -> list[Recipient]:
     """Drop empty and repeated addresses (case-insensitive), keeping the first name given."""
     seen, result = set(), []
@@ -129,23 +169,18 @@ def queue_mail(
         if key and session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
             continue
         rendered = render_mail(template, {**context, "recipient": recipient})
-        message = OutboxMessage(
-            message_id=f"<{uuid.uuid4().hex}@{message_domain()}>",
-            dedupe_key=key,
+        message = new_outbox_message(
             kind=kind,
-            recipient_email=recipient.email,
-            recipient_name=recipient.name or None,
-            subject=rendered.subject[:300],
+            recipient=recipient,
+            subject=rendered.subject,
             body_text=rendered.text,
             body_html=rendered.html,
-            status=OutboxStatus.QUEUED,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+            now=now,
+            public_url=base_url[:200],
+            dedupe_key=key,
             item_id=item_id,
             assignment_id=assignment_id,
             notice_id=notice_id,
-            public_url=base_url[:200],
         )
         session.add(message)
         messages.append(message)

@@ -7,6 +7,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from admin_views.base import safe_return_url
+from audit import act_as
 from clock import utcnow
 from extensions import db, login_manager
 from models.user import User
@@ -128,6 +129,16 @@ def load_user(user_id: str) -> User | None:
         return None
 
 
+def act_for_request() -> None:
+    """The web edge of the audit trail: this request's work happens now, by the signed-in user (else the system)."""
+    if request.endpoint == "static":
+        return
+    now = utcnow()
+    act_as(db.session, None, now=now)  # loading the signed-in user below may already touch their session row
+    if current_user.is_authenticated:
+        act_as(db.session, current_user._get_current_object(), now=now)
+
+
 def register_auth(app: Flask) -> None:
     """Install Flask-Login and the sign-in pages."""
     login_manager.init_app(app)
@@ -135,5 +146,6 @@ def register_auth(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
+    app.before_request(act_for_request)
     app.register_blueprint(bp)
     app.add_url_rule("/", "home", lambda: redirect(url_for("admin.index")))

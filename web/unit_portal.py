@@ -234,16 +234,7 @@ def feedback(token):
     if not form.validate_on_submit():
         return _page(token, assignment, feedback=form, status=400)
     now = utcnow()
-    data = FeedbackInput(
-        progress=form.progress.data,
-        measures=form.measures.data or "",
-        problems=form.problems.data or "",
-        next_steps=form.next_steps.data or "",
-        percent_complete=form.percent_complete.data,
-        contact_name=form.contact_name.data,
-        contact_phone=form.contact_phone.data,
-        period=form.period.data or None,
-    )
+    data = FeedbackInput.from_form(form)
     act_as(db.session, f"{form.contact_name.data}（{assignment.unit.name}）", now=now)
     try:
         submit_feedback(

@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -19,6 +17,7 @@ from outbox.public_address import public_url
 from workflows.lifecycle import TransitionError, actor_name
 from workflows.roster import replace_liaison, save_liaison
 from workflows.rules import rules
+from workflows.signed_links import load, sign
 
 SALT = "duban-roster-confirmation"
 CORRECTABLE = ("post", "office_phone", "mobile", "email")
@@ -28,13 +27,9 @@ class ConfirmationLinkError(Exception):
     """Why a confirmation link cannot be used, in Chinese."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def confirmation_token(confirmation: Confirmation) -> str:
     """Sign (confirmation id, version): the link opens this liaison's own entry and nothing else."""
-    return _serializer().dumps({"c": confirmation.id, "v": confirmation.token_version})
+    return sign(SALT, {"c": confirmation.id, "v": confirmation.token_version})
 
 
 def confirmation_link(confirmation: Confirmation) -> str:
@@ -44,15 +39,15 @@ def confirmation_link(confirmation: Confirmation) -> str:
 
 def check_confirmation_token(session: Session, token: str, *, now: datetime) -> Confirmation:
     """The confirmation a token opens; ConfirmationLinkError when tampered, expired or superseded."""
-    max_age = int(timedelta(days=rules().confirmation_link_days).total_seconds())
-    try:
-        data, signed_at = _serializer().loads(token, max_age=max_age, return_timestamp=True)
-    except SignatureExpired as error:
-        raise ConfirmationLinkError("该核对链接已过期。如需更正信息，请联系督查室。") from error
-    except BadSignature as error:
-        raise ConfirmationLinkError("链接无效：链接不完整或已被修改。请从邮件中重新打开，或联系督查室。") from error
-    if not isinstance(data, dict) or not isinstance(data.get("c"), int) or not isinstance(data.get("v"), int):
-        raise ConfirmationLinkError("链接无效：链接不完整或已被修改。请从邮件中重新打开，或联系督查室。")
+    data, signed_at = load(
+        SALT,
+        token,
+        max_age=timedelta(days=rules().confirmation_link_days),
+        keys=("c", "v"),
+        error=ConfirmationLinkError,
+        expired="该核对链接已过期。如需更正信息，请联系督查室。",
+        invalid="链接无效：链接不完整或已被修改。请从邮件中重新打开，或联系督查室。",
+    )
     confirmation = session.get(Confirmation, data["c"])
     if confirmation is None or confirmation.token_version != data["v"]:
         raise ConfirmationLinkError("该核对链接已失效。请使用最新邮件中的链接，或联系督查室。")

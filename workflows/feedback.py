@@ -41,6 +41,22 @@ class FeedbackInput:
     contact_phone: str = ""
     period: str | None = None
 
+    @classmethod
+    def from_form(cls, form) -> "FeedbackInput":
+        """The report as typed into a feedback form (the unit's page or the admin's); blanks become empty text,
+        and a form without a period field (or left at 最终办结情况) reports no period."""
+        period = getattr(form, "period", None)
+        return cls(
+            progress=form.progress.data or "",
+            measures=form.measures.data or "",
+            problems=form.problems.data or "",
+            next_steps=form.next_steps.data or "",
+            percent_complete=form.percent_complete.data,
+            contact_name=form.contact_name.data or "",
+            contact_phone=form.contact_phone.data or "",
+            period=(period.data or None) if period is not None else None,
+        )
+
 
 @dataclass
 class Upload:

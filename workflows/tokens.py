@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from models.assignment import Assignment
 from outbox.public_address import public_url
 from workflows.deadlines import deadline_end
 from workflows.rules import rules
+from workflows.signed_links import load, sign
 
 SALT = "duban-assignment-link"
 # A link is also refused once the signature is older than this, whatever the deadline says.
@@ -28,13 +27,9 @@ class LinkCheck:
     assignment: Assignment
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def make_token(assignment: Assignment) -> str:
     """Sign (assignment id, link version); revoking bumps the version and so kills every earlier link."""
-    return _serializer().dumps({"a": assignment.id, "v": assignment.token_version})
+    return sign(SALT, {"a": assignment.id, "v": assignment.token_version})
 
 
 def assignment_link(assignment: Assignment) -> str:
@@ -49,14 +44,15 @@ def link_expires_at(assignment: Assignment) -> datetime:
 
 def check_token(session: Session, token: str, *, now: datetime) -> LinkCheck:
     """The assignment a token opens; LinkError with a Chinese reason when tampered, revoked or expired."""
-    try:
-        data = _serializer().loads(token, max_age=int(MAX_SIGNATURE_AGE.total_seconds()))
-    except SignatureExpired as error:
-        raise LinkError("该链接已过期。请联系督查室重新发送通知。") from error
-    except BadSignature as error:
-        raise LinkError("链接无效：链接不完整或已被修改。请从通知邮件中重新打开，或联系督查室。") from error
-    if not isinstance(data, dict) or not isinstance(data.get("a"), int) or not isinstance(data.get("v"), int):
-        raise LinkError("链接无效：链接不完整或已被修改。请从通知邮件中重新打开，或联系督查室。")
+    data, _signed_at = load(
+        SALT,
+        token,
+        max_age=MAX_SIGNATURE_AGE,
+        keys=("a", "v"),
+        error=LinkError,
+        expired="该链接已过期。请联系督查室重新发送通知。",
+        invalid="链接无效：链接不完整或已被修改。请从通知邮件中重新打开，或联系督查室。",
+    )
     assignment = session.get(Assignment, data["a"])
     if assignment is None:
         raise LinkError("该承办任务已不存在。如有疑问，请联系督查室。")

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from audit import act_as
 from extensions import db
 from models import Item
-from tests.factories import make_item, make_unit
+from tests.factories import NOW, make_item, make_unit
 from workflows.numbering import format_number, normalise_number, parse_number
 
 
@@ -39,6 +40,7 @@ def create_items(database_url: str, count: int, barrier) -> list[str]:
     app = create_app(make_config(database_url))
     numbers = []
     with app.app_context():
+        act_as(db.session, None, now=NOW)  # a worker process is an edge of its own
         unit_id = db.session.scalar(db.select(db.func.min(Item.lead_unit_id)))
         from models import Unit
 
