@@ -9,6 +9,9 @@ from cli.options import now_option
 from extensions import db
 from workflows.sweep import run_sweep
 
+# What an admin at the command line can do about a year without holiday data.
+HOLIDAY_REMEDY = "可用 import-holidays 导入国务院放假通知，或在「系统 → 节假日调整」中补录。"
+
 
 @click.command("sweep")
 @now_option("业务时间（默认当前时间；无时区时按北京时间）")
@@ -29,4 +32,4 @@ def sweep_command(now):
         f"名录核对发出 {report.confirmations} 份、提醒 {report.confirmation_reminders} 份，用时 {report.seconds} 秒。"
     )
     for warning in report.warnings:
-        click.echo(f"注意：{warning}")
+        click.echo(f"注意：{warning}{HOLIDAY_REMEDY}")

@@ -79,3 +79,11 @@ def test_should_give_every_command_a_help_text(runner):
     for command in ("init-db", "seed-demo", "create-user", "serve"):
         result = runner.invoke(args=[command, "--help"])
         assert result.exit_code == 0 and len(result.output.splitlines()) > 2
+
+
+def test_should_tell_the_sweeps_reader_how_to_supply_a_year_without_holiday_data(app, runner):
+    # late November 2026: chinese_calendar knows nothing of 2027 yet, so the sweep warns and says what to do
+    result = runner.invoke(args=["sweep", "--now", "2026-11-26T10:00"])
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if line.startswith("注意：2027年"))
+    assert "import-holidays" in warning and "节假日调整" in warning
