@@ -47,12 +47,13 @@ def defaults(app: Flask) -> dict:
         "OFFICE_HOURS_START": "08:00",
         "OFFICE_HOURS_END": "18:00",
         "FLASK_ADMIN_FLUID_LAYOUT": True,
-        # The office's rules (working days unless said otherwise); see workflows/reminders.py and escalation.py
+        # The office's rules (working days unless said otherwise); see workflows/reminders.py and checks.py
         "SCHEDULER_INTERVAL_SECONDS": 300,
         "REMINDER_DAYS_BEFORE": [3],
         "ACK_REMINDER_AFTER_DAYS": 2,
         "OVERDUE_REMINDER_EVERY_DAYS": 2,
-        "CHECK_INTERVAL_DAYS": 5,
+        "CHECK_REQUEST_DAYS_BEFORE": 3,
+        "FIRST_CHECK_MIN_DAYS": 5,
         "MONTHLY_REPORT_DAY": 5,
         "LINK_VALID_DAYS_AFTER_DEADLINE": 30,
         "ESCALATION_EXTRA_RECIPIENTS": "",

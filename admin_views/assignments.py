@@ -21,7 +21,7 @@ from models.item import Item
 from models.notice import Notice
 from models.reminder import ReminderLog
 from models.unit import Unit
-from workflows.escalation import stop_escalation
+from workflows.checks import stop_checks
 from workflows.feedback import change_deadline
 from workflows.lifecycle import WORKING, resend_assignment_notice
 from workflows.tokens import assignment_link, link_expires_at, revoke_links
@@ -119,7 +119,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
             "deadline",
             "assignment.deadline",
             run=lambda s, a, form, **who: change_deadline(s, a, form.deadline.data, form.reason.data, **who),
-            done="完成时限已调整，督查轮次将从新的时限重新计算。",
+            done="完成时限已调整；第三次督查随之调整到新的时限。",
             title="调整完成时限",
             form=DeadlineForm,
             submit="保存",
@@ -129,14 +129,14 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
         StepPage(
             "stop",
             "assignment.stop",
-            run=lambda s, a, form, **who: stop_escalation(s, a, form.reason.data, **who),
-            done="已停止对该承办任务的逐级督办（逾期催办仍会按期发送）。",
-            title="停止逐级督办",
+            run=lambda s, a, form, **who: stop_checks(s, a, form.reason.data, **who),
+            done="已停止对该承办任务的三次督查（逾期催办仍会按期发送）。",
+            title="停止三次督查",
             form=ReasonForm,
-            submit="停止督办",
+            submit="停止督查",
             danger=True,
-            intro=lambda a: "停止后不再下发整改通知书、黄牌警告或提请追责；已下发的保持不变。",
-            doc="停止督办: stop the escalation ladder for this share, with a reason.",
+            intro=lambda a: "停止后尚未进行的督查不再进行；已作出的督查结论和已下发的文书保持不变。",
+            doc="停止督查: set aside this share's checks still to come, with a reason.",
         ),
         StepPage(
             "resend",

@@ -230,7 +230,6 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
                 completes=feedback.period is None and feedback.percent_complete >= 100,
                 last_share=all(a.status == AssignmentStatus.ACCEPTED for a in others),
                 current_rung=ESCALATION_LABELS[level],
-                next_rung=ESCALATION_LABELS.get(level + 1) if level < 3 else None,
             )
         )
 

@@ -159,6 +159,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         "co_units",
         "responsible_person",
         "deadline",
+        "three_checks",
         "check_interval_days",
     ]
     form_ajax_refs = {
@@ -188,8 +189,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
             ],
         },
         "check_interval_days": {
-            "description": "逐级督查的间隔，留空按系统默认（5 个工作日）。",
-            "validators": [validators.Optional(), validators.NumberRange(1, 60, "督查间隔应为 1 到 60 个工作日。")],
+            "description": "逾期后每隔几个工作日催办一次，留空按系统默认。",
+            "validators": [validators.Optional(), validators.NumberRange(1, 60, "催办间隔应为 1 到 60 个工作日。")],
         },
         "lead_unit": {"validators": [validators.InputRequired("请选择牵头单位。")]},
         "source": {"validators": [validators.InputRequired("请选择来源。")]},

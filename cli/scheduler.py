@@ -24,7 +24,10 @@ def run_due_work(app: Flask) -> None:
             report = run_sweep(db.session, now=now)
             db.session.commit()
             log.info(
-                "督办扫描：检查 %s 项，催办 %s 项，升级 %s 次", report.examined, report.reminders, report.escalations
+                "督办扫描：检查 %s 项，催办 %s 项，待裁定督查 %s 份",
+                report.examined,
+                report.reminders,
+                report.checks_opened,
             )
         except SQLAlchemyError:
             db.session.rollback()

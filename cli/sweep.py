@@ -1,4 +1,4 @@
-"""`flask sweep`: run everything that is due — reminders, check rounds, escalations, periodic cycles."""
+"""`flask sweep`: run everything that is due — reminders, the three checks' requests and records, periodic cycles."""
 
 import click
 from flask.cli import with_appcontext
@@ -17,7 +17,7 @@ HOLIDAY_REMEDY = "可用 import-holidays 导入国务院放假通知，或在「
 @now_option("业务时间（默认当前时间；无时区时按北京时间）")
 @with_appcontext
 def sweep_command(now):
-    """Send due reminders, run due check rounds and escalations, and periodic cycles (safe to run again)."""
+    """Send due reminders and check requests, open due check records, run periodic cycles (safe to run again)."""
     try:
         report = run_sweep(db.session, now=now)
         db.session.commit()
@@ -27,7 +27,7 @@ def sweep_command(now):
     click.echo(
         f"督办扫描完成：检查承办任务 {report.examined} 项，催办 {report.reminders} 项（催办通知单 "
         f"{report.reminder_notices} 份），"
-        f"督查升级 {report.escalations} 次，督查通过 {report.rounds_passed} 次、待审核 {report.rounds_waiting} 次，"
+        f"督查报送提醒 {report.check_requests} 项，生成待裁定督查记录 {report.checks_opened} 份，"
         f"阶段报送处理 {report.period_events} 项，月通报草稿 {report.circulars} 份，"
         f"名录核对发出 {report.confirmations} 份、提醒 {report.confirmation_reminders} 份，用时 {report.seconds} 秒。"
     )

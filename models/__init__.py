@@ -10,17 +10,26 @@ from models.attachment import Attachment
 from models.audit import AuditEvent
 from models.base import Base, LabeledEnum
 from models.calendar import CalendarDay
+from models.check import CheckGround, CheckState, SupervisionCheck, Verdict
 from models.counter import SequenceCounter
-from models.escalation import ESCALATION_LABELS, LADDER, LADDER_KINDS, Escalation, FailureReason, Rung
+from models.escalation import (
+    ESCALATION_LABELS,
+    LADDER,
+    LADDER_KINDS,
+    AccountabilityDecision,
+    Escalation,
+    FailureReason,
+    Rung,
+)
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from models.instruction import Instruction
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm, Satisfaction
 from models.leader import BureauLeader
 from models.liaison import Employment, Liaison
-from models.notice import NUMBER_PREFIXES, Notice, NoticeKind
+from models.notice import NOTICE_KINDS, NUMBER_PREFIXES, Notice, NoticeKind, NoticeStatus
 from models.outbox import OutboxMessage, OutboxStatus
-from models.periodic import Circular, CircularStatus, QuarterTarget, SweepLock, SweepRun
+from models.periodic import Circular, CircularEntry, CircularKind, CircularStatus, QuarterTarget, SweepLock, SweepRun
 from models.reminder import ReminderKind, ReminderLog
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
@@ -28,6 +37,15 @@ from models.unit import Unit, UnitKind
 from models.user import Role, User
 
 __all__ = [
+    "CircularKind",
+    "CircularEntry",
+    "NoticeStatus",
+    "NOTICE_KINDS",
+    "Verdict",
+    "SupervisionCheck",
+    "CheckState",
+    "CheckGround",
+    "AccountabilityDecision",
     "ESCALATION_LABELS",
     "LADDER",
     "LADDER_KINDS",

@@ -77,6 +77,12 @@ class Assignment(Timestamped, Base):
     feedbacks = relationship(
         "Feedback", back_populates="assignment", cascade="all, delete-orphan", order_by="Feedback.id"
     )
+    checks = relationship(
+        "SupervisionCheck",
+        back_populates="assignment",
+        cascade="all, delete-orphan",
+        order_by="SupervisionCheck.round",
+    )
 
     def __str__(self) -> str:
         return f"{self.item.number if self.item else ''} · {self.unit.name if self.unit else ''}"

@@ -1,9 +1,22 @@
-"""The three-round ladder (三次督查制度): one row per rung reached; the database forbids skipping or repeating one."""
+"""The rungs of the three checks (三次督查制度): one row per failed check, in order; the database forbids skipping one.
+
+A supervisor's 不合格 verdict on a check climbs one rung: 1 整改通知书 (with 通报批评), 2 黄牌警告, 3 提请追责 — a
+request to the leadership, who decide it (同意追责 / 不予追责).
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, ForeignKeyConstraint, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabeledEnum, UTCDateTime, enum_column, label
@@ -58,14 +71,22 @@ def rung_badge_css(level: int | None) -> str:
 class FailureReason(LabeledEnum):
     """Why a check failed."""
 
+    CHECK_FAILED = "check_failed", "督查不合格"
     NO_FEEDBACK = "no_feedback", "未按时反馈"
     NOT_ACCEPTED = "not_accepted", "反馈未通过审核"
     UNSATISFACTORY = "unsatisfactory", "反馈经审核不合格"
     PERIOD_MISSED = "period_missed", "阶段进展未按时报送"
 
 
+class AccountabilityDecision(LabeledEnum):
+    """The leadership's decision on a 提请追责."""
+
+    AGREED = "agreed", "同意追责"
+    DECLINED = "declined", "不予追责"
+
+
 class Escalation(Base):
-    """Rung `level` (1 整改通知书, 2 黄牌警告, 3 提请追责) reached by an assignment, once, after rung level-1."""
+    """Rung `level` (1 整改通知书, 2 黄牌警告, 3 提请追责) reached by a share on a failed check, once, after level-1."""
 
     __tablename__ = "escalation"
     __audit__ = True
@@ -91,12 +112,24 @@ class Escalation(Base):
     previous_level: Mapped[int | None] = mapped_column(SmallInteger, info=label("上一级"))
     round_date: Mapped[date] = mapped_column(Date, info=label("督查日期"))
     reason: Mapped[FailureReason] = mapped_column(enum_column(FailureReason), info=label("原因"))
+    grounds: Mapped[str | None] = mapped_column(String(300), info=label("不合格情形"))
+    check_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supervision_check.id", ondelete="SET NULL"), index=True, info=label("督查记录")
+    )
+    remedied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("整改到位时间"))
+    decision: Mapped[AccountabilityDecision | None] = mapped_column(
+        enum_column(AccountabilityDecision), info=label("追责决定")
+    )
+    decision_comment: Mapped[str | None] = mapped_column(Text, info=label("决定意见"))
+    decided_by_name: Mapped[str | None] = mapped_column(String(50), info=label("决定人"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("决定时间"))
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="SET NULL"), info=label("通知"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, info=label("时间"))
     created_by_name: Mapped[str] = mapped_column(String(50), info=label("操作人"))
 
     assignment = relationship("Assignment")
     notice = relationship("Notice")
+    check = relationship("SupervisionCheck")
 
     def __str__(self) -> str:
         return f"第{self.level}级"

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.assignment import Assignment
@@ -68,6 +68,10 @@ class Feedback(Timestamped, Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), info=label("审核人"))
     review_comment: Mapped[str | None] = mapped_column(Text, info=label("审核意见"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("审核时间"))
+    check_round: Mapped[int | None] = mapped_column(SmallInteger, info=label("对应督查"))
+    progress_unsatisfactory: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0", info=label("进度不理想")
+    )
 
     assignment: Mapped[Assignment] = relationship(back_populates="feedbacks")
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabeledEnum, Timestamped, UTCDateTime, enum_column, label
@@ -54,6 +54,30 @@ class Satisfaction(LabeledEnum):
 
 
 SOURCES_NEEDING_ANSWER = ("staff_proposal", "hotline")
+# The three checks are for the bureau's major decisions, work arrangements and central work (DOMAIN.md); proposals,
+# reception visits and hotline calls are handled and answered instead. The default of a new item's 纳入三次督查.
+SOURCES_UNDER_CHECKS = (
+    ItemSource.MEETING_DECISION,
+    ItemSource.LEADER_INSTRUCTION,
+    ItemSource.HIGHER_INSTRUCTION,
+    ItemSource.KEY_WORK,
+    ItemSource.BENEFIT_PROJECT,
+    ItemSource.CENTRAL_TASK,
+)
+# Which 督查通知单 a source's units receive (the report prints two, with their own number series).
+INSTRUCTION_SOURCES = (ItemSource.LEADER_INSTRUCTION, ItemSource.HIGHER_INSTRUCTION, ItemSource.RECEPTION_VISIT)
+DECISION_SOURCES = (
+    ItemSource.MEETING_DECISION,
+    ItemSource.KEY_WORK,
+    ItemSource.BENEFIT_PROJECT,
+    ItemSource.CENTRAL_TASK,
+)
+
+
+def under_checks_by_default(source) -> bool:
+    """Whether an item of this source is put under the three checks unless a supervisor says otherwise."""
+    return source is not None and ItemSource(source) in SOURCES_UNDER_CHECKS
+
 
 OPEN_ITEM_STATUSES = (
     ItemStatus.REGISTERED,
@@ -94,7 +118,8 @@ class Item(Timestamped, Base):
     status: Mapped[ItemStatus] = mapped_column(
         enum_column(ItemStatus), default=ItemStatus.REGISTERED, index=True, info=label("状态")
     )
-    check_interval_days: Mapped[int | None] = mapped_column(SmallInteger, info=label("督查间隔（工作日）"))
+    three_checks: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=label("纳入三次督查"))
+    check_interval_days: Mapped[int | None] = mapped_column(SmallInteger, info=label("逾期催办间隔（工作日）"))
     status_reason: Mapped[str | None] = mapped_column(Text, info=label("暂停/撤销原因"))
     answer: Mapped[str | None] = mapped_column(Text, info=label("答复内容"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("答复时间"))

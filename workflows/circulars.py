@@ -1,4 +1,5 @@
-"""The monthly circular (月通报): drafted by the sweep after the report day, edited and sent by a supervisor."""
+"""Circulars (通报): the monthly one drafted by the sweep after the report day, the 通报批评 gathering a check day's
+first-rung failures, and those a supervisor writes (通报批评, 进展通报, 通报表扬); each edited and sent by a person."""
 
 from datetime import date, datetime
 
@@ -11,10 +12,11 @@ from formatting import period_text
 from models.assignment import Assignment, AssignmentStatus
 from models.escalation import Escalation
 from models.item import Item, ItemStatus, Rhythm
+from models.leader import BureauLeader
 from models.notice import NoticeKind
-from models.periodic import Circular, CircularStatus
+from models.periodic import Circular, CircularEntry, CircularKind, CircularStatus
 from models.unit import Unit
-from outbox.mail import render_text
+from outbox.mail import Recipient, render_text
 from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
 from workflows.lifecycle import TransitionError, actor_name
@@ -67,7 +69,7 @@ def draft_monthly_circular(
 ) -> Circular | None:
     """Write the month's draft circular once, when there are monthly items to report on."""
     period = month_label(year, month)
-    if session.scalar(select(Circular.id).where(Circular.period == period)) is not None:
+    if session.scalar(select(Circular.id).where(Circular.kind == CircularKind.MONTHLY, Circular.period == period)):
         return None
     due = report_day(calendar, year, month)
     rows = circular_rows(session, period, due)
@@ -96,6 +98,7 @@ def draft_monthly_circular(
         },
     )
     circular = Circular(
+        kind=CircularKind.MONTHLY,
         period=period,
         title=f"{year}年{month}月十项利民工程等重点事项进展情况通报",
         body=body,
@@ -107,28 +110,150 @@ def draft_monthly_circular(
     return circular
 
 
+CIRCULAR_NOTICE_KINDS = {
+    CircularKind.MONTHLY: NoticeKind.MONTHLY_CIRCULAR,
+    CircularKind.CRITICISM: NoticeKind.CRITICISM,
+    CircularKind.PROGRESS: NoticeKind.PROGRESS,
+    CircularKind.PRAISE: NoticeKind.PRAISE,
+}
+
+
+def circular_recipients(session: Session, circular: Circular, *, now: datetime) -> list[Recipient]:
+    """Every active unit's contacts; a 通报批评, 进展通报 or 通报表扬 also goes to the bureau leaders."""
+    units = session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)).all()
+    recipients = [r for unit in units for r in unit_contacts(session, unit, on=china_date(now))]
+    if circular.kind != CircularKind.MONTHLY:
+        leaders = session.scalars(
+            select(BureauLeader)
+            .where(BureauLeader.active.is_(True), BureauLeader.email.is_not(None))
+            .order_by(BureauLeader.sort_order, BureauLeader.id)
+        ).all()
+        recipients += [Recipient(leader.email, leader.name) for leader in leaders]
+    return recipients
+
+
 def send_circular(session: Session, circular: Circular, *, actor, now: datetime):
-    """Issue the edited circular as a 月通报 and e-mail it to every active unit."""
+    """Issue the edited circular with the next number of its kind and e-mail it to every active unit (and, but for
+    the monthly one, to the bureau leaders)."""
+    name = circular.kind.label
     if circular.status != CircularStatus.DRAFT:
-        raise TransitionError("该月通报已发送，不能重复发送。")
+        raise TransitionError(f"该{name}已发送，不能重复发送。")
     if not (circular.body or "").strip():
-        raise TransitionError("月通报正文不能为空。")
+        raise TransitionError(f"{name}正文不能为空。")
     notice = issue_notice(
         session,
-        NoticeKind.MONTHLY_CIRCULAR,
+        CIRCULAR_NOTICE_KINDS[circular.kind],
         title=circular.title,
-        addressee="各单位",
+        addressee="各单位" if circular.kind == CircularKind.MONTHLY else "各单位、局领导",
         body=circular.body,
         now=now,
         issued_by=actor_name(actor),
     )
-    units = session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)).all()
-    recipients = [r for unit in units for r in unit_contacts(session, unit, on=china_date(now))]
+    recipients = circular_recipients(session, circular, now=now)
     mail_notice(session, notice, template="circular", context={"circular": circular}, recipients=recipients, now=now)
     circular.status, circular.sent_at, circular.notice_id = CircularStatus.SENT, now, notice.id
-    record_step(session, "发送月通报", circular, notice.number, now=now)
+    record_step(session, f"发送{name}", circular, notice.number, now=now)
     session.flush()
     return notice
+
+
+def edit_circular(session: Session, circular: Circular, *, title: str, body: str, actor, now: datetime) -> None:
+    """A supervisor edits a draft circular (from then on, units added to it are appended, not re-rendered)."""
+    if circular.status != CircularStatus.DRAFT:
+        raise TransitionError(f"该{circular.kind.label}已发送，不能再修改。")
+    if not (title or "").strip() or not (body or "").strip():
+        raise TransitionError("标题和正文不能为空。")
+    circular.title, circular.body, circular.edited_at = title.strip()[:200], body.strip(), now
+    record_step(session, f"修改{circular.kind.label}", circular, circular.title, now=now)
+    session.flush()
+
+
+def criticism_title(day: date) -> str:
+    """The title of a check day's 通报批评."""
+    return f"关于{day.year}年{day.month}月{day.day}日督查不合格单位的通报批评"
+
+
+def render_entries(circular: Circular) -> str:
+    """A circular's text from its entries (the units named, their items and grounds)."""
+    template = "circular_criticism.txt" if circular.kind == CircularKind.CRITICISM else "circular_adhoc.txt"
+    return render_text(template, {"circular": circular, "entries": circular.entries, "kind": circular.kind})
+
+
+def name_in_criticism(session: Session, escalation: Escalation, *, now: datetime) -> Circular:
+    """Put the unit of a first-rung failure in its check day's draft 通报批评 (created on the first failure), so
+    no 整改通知书 goes out without its unit in a 通报批评 draft."""
+    day = escalation.round_date
+    circular = session.scalar(
+        select(Circular).where(
+            Circular.kind == CircularKind.CRITICISM,
+            Circular.check_day == day,
+            Circular.status == CircularStatus.DRAFT,
+        )
+    )
+    if circular is None:
+        circular = Circular(
+            kind=CircularKind.CRITICISM, check_day=day, title=criticism_title(day), body="", status=CircularStatus.DRAFT
+        )
+        session.add(circular)
+    assignment = escalation.assignment
+    entry = CircularEntry(
+        circular=circular,
+        unit_id=assignment.unit_id,
+        item_id=assignment.item_id,
+        escalation_id=escalation.id,
+        ground=escalation.grounds,
+    )
+    session.add(entry)
+    session.flush()
+    session.refresh(circular, ["entries"])
+    if circular.edited_at is None:
+        circular.body = render_entries(circular)
+    else:
+        circular.body += (
+            f"\n{assignment.unit.name}：{assignment.item.title}（{assignment.item.number}），{entry.ground}。"
+        )
+    record_step(session, "列入通报批评草稿", assignment, circular.title, now=now)
+    session.flush()
+    return circular
+
+
+def write_circular(
+    session: Session,
+    kind: CircularKind,
+    *,
+    title: str,
+    units: list[Unit],
+    items: list[Item],
+    ground: str,
+    actor,
+    now: datetime,
+) -> Circular:
+    """A supervisor writes a 通报 (通报批评, 进展通报 or 通报表扬) naming units and items; it is drafted for editing."""
+    if kind == CircularKind.MONTHLY:
+        raise TransitionError("月通报由系统每月生成。")
+    if not (title or "").strip():
+        raise TransitionError("请填写通报标题。")
+    if not units:
+        raise TransitionError("请至少选择一个单位。")
+    circular = Circular(kind=kind, title=title.strip()[:200], body="", status=CircularStatus.DRAFT)
+    session.add(circular)
+    item_by_unit = {a.unit_id: item for item in items for a in item.assignments}
+    for unit in units:
+        item = item_by_unit.get(unit.id) or (items[0] if len(items) == 1 else None)
+        session.add(
+            CircularEntry(
+                circular=circular,
+                unit_id=unit.id,
+                item_id=item.id if item is not None else None,
+                ground=(ground or "").strip()[:300] or None,
+            )
+        )
+    session.flush()
+    session.refresh(circular, ["entries"])
+    circular.body = render_entries(circular)
+    record_step(session, f"起草{kind.label}", circular, circular.title, now=now)
+    session.flush()
+    return circular
 
 
 def circular_due(calendar: WorkCalendar, today: date) -> tuple[int, int] | None:

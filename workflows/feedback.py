@@ -11,17 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from audit import record_step
-from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.attachment import Attachment
-from models.escalation import FailureReason
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from workdays import WorkCalendar
 from workflows import locking
-from workflows.escalation import fail_check, latest_due_round
+from workflows.checks import next_check_round, replan_after_new_deadline, set_aside
 from workflows.lifecycle import WORKING, TransitionError, actor_name, needs_sweep, refresh_item_status
 from workflows.notices import mail_unit
+from workflows.periodic import notify_slow_progress
 
 A = AssignmentStatus
 FEEDBACK_PENDING = "上一份反馈尚在审核中，请等待督查室审核后再提交。"
@@ -130,6 +129,7 @@ def submit_feedback(
         contact_name=data.contact_name.strip() or None,
         contact_phone=data.contact_phone.strip() or None,
         period=data.period,
+        check_round=next_check_round(assignment),
         submitted_at=now,
         submitted_by_id=getattr(user, "id", None),
         submitted_by_name=(by_name or "").strip()[:50] or None,
@@ -170,9 +170,17 @@ def submit_feedback(
 
 
 def review_feedback(
-    session: Session, feedback: Feedback, verdict: ReviewStatus, comment: str, *, actor, now: datetime
+    session: Session,
+    feedback: Feedback,
+    verdict: ReviewStatus,
+    comment: str,
+    *,
+    actor,
+    now: datetime,
+    progress_unsatisfactory: bool = False,
 ) -> None:
-    """审核: accept (a 100% report completes the unit's share), return with a reason, or judge it 不合格."""
+    """审核: accept (a 100% report completes the unit's share), return with a reason, or judge it 不合格; a period
+    report can be marked 进度不理想, which sends the unit a 督查通知单 as a late report would."""
     if feedback.review_status != ReviewStatus.PENDING:
         raise TransitionError(f"该反馈已审核（{feedback.review_status.label}），不能重复审核。")
     if verdict == ReviewStatus.PENDING:
@@ -215,13 +223,11 @@ def review_feedback(
         now=now,
         dedupe_key=f"feedback-review:{feedback.id}",
     )
-    if verdict == ReviewStatus.UNSATISFACTORY:
-        # The failure answers the check round that was waiting for this review, if one was: it must not
-        # fail a second time on the same report at the next sweep.
-        due_round = latest_due_round(assignment, WorkCalendar.load(session), now)
-        if due_round is not None and feedback.period is None:
-            assignment.checks_done = due_round
-        fail_check(session, assignment, FailureReason.UNSATISFACTORY, china_date(now), actor=actor, now=now)
+    if completes:
+        set_aside(assignment, "任务已办结")
+    if progress_unsatisfactory and feedback.period is not None:
+        feedback.progress_unsatisfactory = True
+        notify_slow_progress(session, assignment, feedback.period, actor=actor, now=now)
     needs_sweep(assignment, now)
     refresh_item_status(session, assignment.item, now=now)
     session.flush()
@@ -293,7 +299,7 @@ def decide_extension(
 
 
 def change_deadline(session: Session, assignment: Assignment, new_deadline: date, reason: str, *, actor, now: datetime):
-    """Move an assignment's deadline, keeping the history; the check rounds restart from the new date."""
+    """Move an assignment's deadline, keeping the history; its third check (and those still ahead) move with it."""
     if new_deadline == assignment.deadline:
         return None
     change = DeadlineChange(
@@ -306,7 +312,7 @@ def change_deadline(session: Session, assignment: Assignment, new_deadline: date
     )
     session.add(change)
     assignment.deadline = new_deadline
-    assignment.checks_done = 0
+    replan_after_new_deadline(session, assignment, WorkCalendar.load(session), now=now)
     needs_sweep(assignment, now)
     session.flush()
     return change

@@ -10,8 +10,9 @@ from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.feedback import ReviewStatus
 from models.item import Item, ItemStatus, Satisfaction
-from models.notice import Notice, NoticeKind
-from workflows.notices import mail_unit, notify_unit
+from models.notice import Notice
+from workdays import WorkCalendar
+from workflows.notices import ASSIGNMENT_NOTICE_KINDS, assignment_notice_kind, mail_unit, notify_unit
 
 A, S = AssignmentStatus, ItemStatus
 WORKING = (A.ASSIGNED, A.IN_PROGRESS, A.SUBMITTED)
@@ -41,16 +42,22 @@ def _require(condition: bool, message: str) -> None:
 
 
 def assign_item(session: Session, item: Item, *, actor, now: datetime) -> list[Notice]:
-    """交办: send each not-yet-assigned unit its 督查通知单 with a personal link; the item becomes 已交办."""
+    """交办: send each not-yet-assigned unit its 督查通知单 with a personal link; the item becomes 已交办, and each share
+    of an item under the three checks gets its three check dates."""
+    from workflows.checks import plan_checks  # checks build on this module's steps
+
     _require(item.status in (S.REGISTERED, *LIVE_ITEM), f"事项当前为“{item.status.label}”，不能交办。")
     pending = [a for a in item.assignments if a.status == A.PENDING]
     _require(bool(pending), "该事项没有待交办的承办单位。")
     notices = []
+    calendar = WorkCalendar.load(session) if item.three_checks else None
     for assignment in pending:
         assignment.status = A.ASSIGNED
         assignment.assigned_at = now
         needs_sweep(assignment, now)
         notices.append(send_assignment_notice(session, assignment, actor=actor, now=now))
+        if calendar is not None:
+            plan_checks(session, assignment, calendar, now=now)
     if item.status == S.REGISTERED:
         item.status = S.ASSIGNED
     record_step(session, "交办", item, "、".join(a.unit.name for a in pending), now=now)
@@ -59,12 +66,13 @@ def assign_item(session: Session, item: Item, *, actor, now: datetime) -> list[N
 
 
 def send_assignment_notice(session: Session, assignment: Assignment, *, actor, now: datetime) -> Notice:
-    """Issue and e-mail the 督查通知单 of one assignment (also used to send it again)."""
+    """Issue and e-mail the 督查通知单 of one assignment (决定事项办理… or 领导批示件…, by the item's source)."""
+    kind = assignment_notice_kind(assignment.item.source)
     return notify_unit(
         session,
         assignment,
-        NoticeKind.ASSIGNMENT,
-        title=f"关于“{assignment.item.title}”的督查通知单",
+        kind,
+        title=f"关于“{assignment.item.title}”的{kind.label}",
         body_template="notice_assignment.txt",
         mail_template="assignment",
         context={},
@@ -78,7 +86,7 @@ def resend_assignment_notice(session: Session, assignment: Assignment, *, actor,
     _require(assignment.status in WORKING, f"该承办任务当前为“{assignment.status.label}”，无需重发通知。")
     notice = session.scalars(
         select(Notice)
-        .where(Notice.assignment_id == assignment.id, Notice.kind == NoticeKind.ASSIGNMENT)
+        .where(Notice.assignment_id == assignment.id, Notice.kind.in_(ASSIGNMENT_NOTICE_KINDS))
         .order_by(Notice.id.desc())
         .limit(1)
     ).first()
@@ -143,6 +151,10 @@ def cancel_item(session: Session, item: Item, reason: str, *, actor, now: dateti
         if assignment.status != A.ACCEPTED:
             assignment.status = A.CANCELLED
             needs_sweep(assignment, now)
+    from workflows.checks import set_aside
+
+    for assignment in item.assignments:
+        set_aside(assignment, "事项已撤销")
     record_step(session, "撤销", item, reason.strip(), now=now)
     session.flush()
 

@@ -1,11 +1,12 @@
-"""Issuing numbered notices (督通〔2026〕5号 …): the stored document, and the e-mail that carries it."""
+"""Notices (督通〔2026〕5号 …): drafted, issued with the next number of their series, and e-mailed."""
 
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from clock import china_date
-from models.notice import NUMBER_PREFIXES, Notice, NoticeKind
+from models.item import DECISION_SOURCES, INSTRUCTION_SOURCES
+from models.notice import NOTICE_KINDS, Notice, NoticeKind, NoticeStatus
 from outbox.mail import queue_mail, render_text
 from workflows.numbering import format_number, next_sequence
 from workflows.recipients import unit_contacts
@@ -27,13 +28,9 @@ def issue_notice(
     unit=None,
 ) -> Notice:
     """Store a notice with the next number of its series for the year (China time)."""
-    year = china_date(now).year
-    seq = next_sequence(session, NUMBER_PREFIXES[kind], year)
     notice = Notice(
         kind=kind,
-        number=format_number(NUMBER_PREFIXES[kind], year, seq),
-        year=year,
-        seq=seq,
+        status=NoticeStatus.ISSUED,
         title=title,
         addressee=addressee,
         copy_to=copy_to,
@@ -44,9 +41,59 @@ def issue_notice(
         assignment_id=assignment.id if assignment is not None else None,
         unit_id=unit.id if unit is not None else None,
     )
+    number_notice(session, notice, now=now)
     session.add(notice)
     session.flush()
     return notice
+
+
+def number_notice(session: Session, notice: Notice, *, now: datetime) -> None:
+    """Give a notice the next number of its kind's series for the year (China time)."""
+    prefix = NOTICE_KINDS[notice.kind].prefix
+    year = china_date(now).year
+    seq = next_sequence(session, prefix, year)
+    notice.year, notice.seq, notice.number = year, seq, format_number(prefix, year, seq)
+
+
+def draft_notice(
+    session: Session,
+    kind: NoticeKind,
+    *,
+    title: str,
+    addressee: str,
+    body: str,
+    now: datetime,
+    item=None,
+    assignment=None,
+    unit=None,
+) -> Notice:
+    """Store a notice as a draft (待签发): no number yet, its text editable, nothing sent until a person issues it."""
+    notice = Notice(
+        kind=kind,
+        status=NoticeStatus.DRAFT,
+        title=title[:300],
+        addressee=addressee,
+        body=body,
+        drafted_at=now,
+        item_id=item.id if item is not None else None,
+        assignment_id=assignment.id if assignment is not None else None,
+        unit_id=unit.id if unit is not None else None,
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def assignment_notice_kind(source) -> NoticeKind:
+    """The 督查通知单 a source's units receive: 决定事项办理… for decisions and key work, 领导批示件… for instructions."""
+    if source in INSTRUCTION_SOURCES:
+        return NoticeKind.INSTRUCTION
+    if source in DECISION_SOURCES:
+        return NoticeKind.DECISION
+    return NoticeKind.ASSIGNMENT
+
+
+ASSIGNMENT_NOTICE_KINDS = (NoticeKind.ASSIGNMENT, NoticeKind.DECISION, NoticeKind.INSTRUCTION)
 
 
 def mail_notice(session: Session, notice: Notice, *, template: str, context: dict, recipients, now: datetime):

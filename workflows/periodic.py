@@ -4,8 +4,9 @@ Monthly: for each month whose report day falls after the assignment and by the d
 the MONTHLY_REPORT_DAY (5th) — or the next working day when the 5th is not one. A reminder goes out on the
 first working day of the month; on the working day after the report day a unit without a report gets a
 督查通知单, and a draft 月通报 is written for a supervisor to edit and send.
-Quarterly: the report on a quarter is due on the report day of the month after it; a unit without one fails
-a check of the ladder (as for a deadline). A reminder goes out REMINDER_DAYS_BEFORE working days before.
+Quarterly: the report on a quarter is due on the report day of the month after it; a unit without one gets a
+督查通知单 as for a monthly report. A reminder goes out REMINDER_DAYS_BEFORE working days before. Reviewing a period
+report, a supervisor can mark its progress 进度不理想: the unit gets the same 督查通知单 (notify_slow_progress).
 """
 
 from dataclasses import dataclass
@@ -17,13 +18,11 @@ from sqlalchemy.orm import Session
 from clock import china_date
 from formatting import period_text
 from models.assignment import Assignment, AssignmentStatus
-from models.escalation import FailureReason
 from models.item import Rhythm
 from models.notice import NoticeKind
 from models.reminder import ReminderKind, ReminderLog
 from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
-from workflows.escalation import fail_check, ladder_active
 from workflows.notices import mail_unit, notify_unit
 from workflows.rules import rules
 
@@ -159,11 +158,8 @@ def _send_period_reminder(session: Session, assignment: Assignment, event: Perio
 
 
 def _act_on_laggard(session: Session, assignment: Assignment, event: PeriodEvent, *, now: datetime) -> None:
-    """A monthly laggard gets a 督查通知单; a missing quarterly report fails a check of the ladder."""
-    if assignment.item.rhythm == Rhythm.QUARTERLY:
-        if ladder_active(assignment):
-            fail_check(session, assignment, FailureReason.PERIOD_MISSED, event.report_day, actor=None, now=now)
-        return
+    """A unit that did not report on a period by its report day gets a 督查通知单 (a reminder with a number, not a
+    sanction: failing a check is a supervisor's verdict)."""
     notify_unit(
         session,
         assignment,
@@ -173,5 +169,20 @@ def _act_on_laggard(session: Session, assignment: Assignment, event: PeriodEvent
         mail_template="period_laggard",
         context={"period": event.period, "report_day": event.report_day},
         issued_by=rules().office_name,
+        now=now,
+    )
+
+
+def notify_slow_progress(session: Session, assignment: Assignment, period: str, *, actor, now: datetime) -> None:
+    """进度不理想: a supervisor judged a period report's progress unsatisfactory; the unit gets a 督查通知单."""
+    notify_unit(
+        session,
+        assignment,
+        NoticeKind.ASSIGNMENT,
+        title=f"关于{assignment.unit.name}“{assignment.item.title}”{period_text(period)}进度不理想的督查通知单",
+        body_template="notice_slow_progress.txt",
+        mail_template="period_laggard",
+        context={"period": period, "report_day": None, "slow": True},
+        issued_by=str(actor) if actor is not None else rules().office_name,
         now=now,
     )

@@ -1,4 +1,4 @@
-"""Reminders (催办): before the deadline, on the day, after it while the ladder is stopped, and for 签收.
+"""Reminders (催办): before the deadline, on the day, every few working days after it until done, and for 签收.
 
 Each reminder has a scheduled day (its slot). A sweep sends, per assignment, only the latest slot that has come
 and is newer than the last one sent, so a sweep run twice sends nothing twice and a sweep after ten days of
@@ -60,8 +60,8 @@ def reminder_slots(assignment: Assignment, calendar: WorkCalendar, *, until: dat
         )
         if due_day > assigned_on:
             slots.append(Slot(due_day, ReminderKind.DUE))
-        if assignment.escalation_stopped_at is not None:
-            every = office_rules.overdue_reminder_every_days
+        every = assignment.item.check_interval_days or office_rules.overdue_reminder_every_days
+        if every:
             for n in range(1, OVERDUE_HORIZON):
                 day = calendar.add_working_days(assignment.deadline, every * n)
                 slots.append(Slot(day, ReminderKind.OVERDUE))

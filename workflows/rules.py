@@ -21,7 +21,8 @@ class OfficeRules:
     reminder_days_before: tuple[int, ...]
     ack_reminder_after_days: int
     overdue_reminder_every_days: int
-    check_interval_days: int
+    check_request_days_before: int
+    first_check_min_days: int
     monthly_report_day: int
     link_valid_days_after_deadline: int
     escalation_extra_recipients: tuple[str, ...]
@@ -32,14 +33,15 @@ class OfficeRules:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "OfficeRules":
-        """Read the rules from the configuration keys (REMINDER_DAYS_BEFORE, CHECK_INTERVAL_DAYS, …)."""
+        """Read the rules from the configuration keys (REMINDER_DAYS_BEFORE, CHECK_REQUEST_DAYS_BEFORE, …)."""
         extra = config.get("ESCALATION_EXTRA_RECIPIENTS") or ""
         return cls(
             office_name=config["OFFICE_NAME"],
             reminder_days_before=tuple(config["REMINDER_DAYS_BEFORE"]),
             ack_reminder_after_days=config["ACK_REMINDER_AFTER_DAYS"],
             overdue_reminder_every_days=config["OVERDUE_REMINDER_EVERY_DAYS"],
-            check_interval_days=config["CHECK_INTERVAL_DAYS"],
+            check_request_days_before=config["CHECK_REQUEST_DAYS_BEFORE"],
+            first_check_min_days=config["FIRST_CHECK_MIN_DAYS"],
             monthly_report_day=config["MONTHLY_REPORT_DAY"],
             link_valid_days_after_deadline=config["LINK_VALID_DAYS_AFTER_DEADLINE"],
             escalation_extra_recipients=tuple(a.strip() for a in extra.split(",") if a.strip()),

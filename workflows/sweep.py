@@ -1,5 +1,5 @@
-"""The sweep: everything that is due — reminders, check rounds and escalations, periodic cycles, roster
-confirmations — exactly once.
+"""The sweep: everything that is due — reminders, the three checks' report requests and records, periodic cycles,
+roster confirmations — exactly once. It never decides a check nor issues a sanction: those are a person's.
 
 It locks first (two sweeps at once take turns), looks only at assignments whose next_action_on has come (so its
 cost follows what is due, not the size of the table), acts, writes each assignment's next date, and records a
@@ -12,7 +12,7 @@ import os
 import socket
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -26,9 +26,10 @@ from models.item import Item
 from models.periodic import SweepLock, SweepRun
 from models.reminder import ReminderLog
 from workdays import WorkCalendar, calendar_warnings
+from workflows.check_requests import CheckRequestBatch
+from workflows.checks import due_check_steps
 from workflows.circulars import circular_due, draft_monthly_circular
 from workflows.confirmation import due_campaign, remind_non_responders, send_confirmations
-from workflows.escalation import ladder_active, round_date, run_due_round
 from workflows.lifecycle import WORKING
 from workflows.periodic import done_period_events, handle_period_events
 from workflows.reminders import ReminderBatch, due_slot, last_reminders, next_slot_day, reminder_slots
@@ -43,9 +44,8 @@ class SweepReport:
     examined: int = 0
     reminders: int = 0
     reminder_notices: int = 0
-    rounds_passed: int = 0
-    rounds_waiting: int = 0
-    escalations: int = 0
+    check_requests: int = 0
+    checks_opened: int = 0
     period_events: int = 0
     circulars: int = 0
     confirmations: int = 0
@@ -78,16 +78,10 @@ def due_assignments(session: Session, today: date) -> list[Assignment]:
             joinedload(Assignment.item).joinedload(Item.lead_unit),
             joinedload(Assignment.unit),
             selectinload(Assignment.feedbacks),
+            selectinload(Assignment.checks),
         )
         .order_by(Assignment.id)
     ).all()
-
-
-def next_round_day(assignment: Assignment, calendar: WorkCalendar) -> date | None:
-    """The day after the next check round's day, when the ladder still runs."""
-    if not ladder_active(assignment):
-        return None
-    return round_date(assignment, (assignment.checks_done or 0) + 1, calendar) + timedelta(days=1)
 
 
 def run_sweep(session: Session, *, now: datetime) -> SweepReport:
@@ -103,36 +97,32 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
     ids = [a.id for a in assignments]
     last_sent = last_reminders(session, ids)
     periods_done = done_period_events(session, ids)
-    batch = ReminderBatch()
+    batch, requests = ReminderBatch(), CheckRequestBatch()
 
     for assignment in assignments:
-        level_before = assignment.escalation_level or 0
-        verdict = run_due_round(session, assignment, calendar, now=now)
-        if verdict == "pass":
-            report.rounds_passed += 1
-        elif verdict == "wait":
-            report.rounds_waiting += 1
-        report.escalations += (assignment.escalation_level or 0) - level_before
+        step = due_check_steps(session, assignment, calendar, today=today, now=now)
+        report.checks_opened += step.opened
+        for check in step.requests:
+            requests.add(check)
+        report.check_requests += len(step.requests)
 
         acted, next_period_day = handle_period_events(session, assignment, calendar, periods_done, today=today, now=now)
         report.period_events += acted
 
         slots = reminder_slots(assignment, calendar, until=today)
         slot = due_slot(slots, today=today, last_sent=last_sent.get(assignment.id))
-        escalated_today = (assignment.escalation_level or 0) > level_before
-        if slot is not None and assignment.status in WORKING and not escalated_today:
+        if slot is not None and assignment.status in WORKING and not step.requests:
             batch.add(assignment, slot)
             report.reminders += 1
         elif slot is not None:
-            # a ladder notice went out instead: the slot is spent without a reminder
+            # the unit was asked today to report for a check: the reminder's slot is spent without a second mail
             session.add(ReminderLog(assignment_id=assignment.id, kind=slot.kind, slot=slot.day, created_at=now))
 
-        candidates = [next_slot_day(slots, today=today), next_period_day]
-        if verdict != "wait":
-            candidates.append(next_round_day(assignment, calendar))
-        upcoming = [day for day in candidates if day is not None and day > today]
+        upcoming = [day for day in (next_slot_day(slots, today=today), next_period_day, step.next_day) if day]
+        upcoming = [day for day in upcoming if day > today]
         assignment.next_action_on = min(upcoming) if upcoming and assignment.status in WORKING else None
 
+    requests.send(session, now=now)
     report.reminder_notices = len(batch.send(session, now=now))
     month = circular_due(calendar, today)
     if month and draft_monthly_circular(session, *month, calendar, now=now):

@@ -9,13 +9,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
+from workflows.escalation import fail_check, stop_escalation
 
 from clock import CHINA
 from extensions import db
 from models import FailureReason, QuarterTarget, ReviewStatus, Role
 from tests.conftest import make_config
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
-from workflows.escalation import fail_check, stop_escalation
 from workflows.feedback import (
     FeedbackInput,
     Upload,

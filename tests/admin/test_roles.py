@@ -4,6 +4,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from workflows.escalation import fail_check
 
 from extensions import db
 from models import (
@@ -29,7 +30,6 @@ from models import (
     User,
 )
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
-from workflows.escalation import fail_check
 from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
 

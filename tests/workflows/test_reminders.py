@@ -3,12 +3,12 @@
 from datetime import date
 
 import pytest
+from workflows.checks import stop_checks as stop_escalation
 
 from extensions import db
 from models import Notice, ReminderKind, ReminderLog
 from tests.office import assigned_item, at, build_office, outbox
 from workdays import WorkCalendar
-from workflows.escalation import stop_escalation
 from workflows.feedback import acknowledge
 from workflows.reminders import ReminderBatch, Slot, due_slot, last_reminders, next_slot_day, reminder_slots
 

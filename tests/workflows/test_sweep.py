@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 from sqlalchemy.exc import IntegrityError
+from workflows.checks import stop_checks as stop_escalation
 
 from extensions import db
 from models import Escalation, FailureReason, Notice, OutboxMessage, ReminderLog, ReviewStatus
 from tests.office import assigned_item, at, build_office, outbox, report, subjects_to, sweep, sweep_days
-from workflows.escalation import stop_escalation
 from workflows.feedback import acknowledge, review_feedback
 from workflows.rules import install_rules
 from workflows.sweep import run_sweep
