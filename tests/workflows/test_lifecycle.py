@@ -32,7 +32,8 @@ def test_should_assign_every_unit_with_a_numbered_notice_and_a_personal_link(off
     assert item.status == S.ASSIGNED
     assert all(a.status == A.ASSIGNED and a.assigned_at == NOW for a in item.assignments)
     numbers = sorted(db.session.scalars(db.select(db.text("number")).select_from(db.text("notice"))).all())
-    assert numbers == ["督通〔2026〕1号", "督通〔2026〕2号", "督通〔2026〕3号"]
+    # a meeting decision: the 决定事项办理督查通知单, in its own number series
+    assert numbers == ["督决〔2026〕1号", "督决〔2026〕2号", "督决〔2026〕3号"]
     messages = outbox()
     assert sorted(m.recipient_email for m in messages) == [
         "li@school.example.org",
@@ -128,16 +129,14 @@ def test_should_return_a_feedback_with_a_reason_and_tell_the_unit(office):
         review_feedback(db.session, feedback, ReviewStatus.ACCEPTED, "", actor=None, now=NOW)
 
 
-def test_should_climb_one_rung_when_a_feedback_is_judged_unsatisfactory(office):
+def test_should_not_sanction_a_unit_when_a_feedback_is_judged_unsatisfactory(office):
+    """不合格 on review is the reviewer's judgement of a report, not a failed check: no rung, no notice."""
     assignment = assigned_item(office, deadline=date(2026, 12, 15), now=NOW).assignments[0]
     review_feedback(db.session, report(assignment), ReviewStatus.UNSATISFACTORY, "措施空泛", actor=None, now=NOW)
-    assert assignment.escalation_level == 1
-    escalation = db.session.scalar(db.select(Escalation))
-    assert (escalation.level, escalation.reason.label) == (1, "反馈经审核不合格")
-    assert [m.recipient_email for m in outbox(kind=NoticeKind.RECTIFICATION.value)] == [
-        "wang@forest.example.org",
-        "head@forest.example.org",
-    ]
+    assert assignment.escalation_level == 0
+    assert db.session.scalar(db.select(Escalation)) is None
+    assert outbox(kind=NoticeKind.RECTIFICATION.value) == []
+    assert [m.kind for m in outbox(assignment_id=assignment.id)][-1] == "feedback_returned"
 
 
 def test_should_suspend_resume_and_cancel_with_reasons(office):

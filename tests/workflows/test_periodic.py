@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from extensions import db
-from models import Circular, CircularStatus, Escalation, FailureReason, Rhythm
+from models import Circular, CircularStatus, Escalation, Rhythm
 from tests.office import assigned_item, at, build_office, outbox, report, sweep_days
 from workdays import WorkCalendar
 from workflows.circulars import send_circular
@@ -93,17 +93,21 @@ def test_should_draft_the_monthly_circular_once_and_send_it_to_every_unit(office
         send_circular(db.session, circular, actor=None, now=at(2026, 11, 10))
 
 
-def test_should_fail_a_check_of_the_ladder_when_a_quarterly_report_is_missing(office):
+def test_should_send_a_supervision_notice_not_a_sanction_when_a_quarterly_report_is_missing(office):
     item = assigned_item(office, deadline=date(2027, 3, 31), now=at(2026, 9, 1), rhythm=Rhythm.QUARTERLY)
     on_time = item.assignments[0]
     report(on_time, percent=25, period="2026Q3", now=at(2026, 10, 8, 16))
     db.session.commit()
     sweep_days(date(2026, 9, 25), date(2026, 10, 9))
     # Q3 is due on the 5th of October — in the holiday, so Thursday 8 October; checked on Friday 9 October.
-    levels = [a.escalation_level for a in item.assignments]
-    assert levels == [0, 1, 1]
-    reasons = set(db.session.scalars(db.select(Escalation.reason)).all())
-    assert reasons == {FailureReason.PERIOD_MISSED}
+    assert [a.escalation_level for a in item.assignments] == [0, 0, 0]
+    assert db.session.scalar(db.select(Escalation)) is None
+    laggards = {m.assignment_id for m in outbox(kind="assignment")} & {a.id for a in item.assignments[1:]}
+    assert (
+        {m.assignment_id for m in outbox(kind="assignment") if m.created_at >= at(2026, 10, 9, 0)}
+        == {a.id for a in item.assignments[1:]}
+        == laggards
+    )
     reminder_days = sorted(
         {m.created_at.astimezone(at(2026, 1, 1).tzinfo).date() for m in outbox(kind="period_reminder")}
     )
@@ -183,11 +187,11 @@ def make_late_unit(item):
     return unit
 
 
-def test_should_not_fail_a_quarter_while_the_final_report_awaits_review(office):
+def test_should_not_chase_a_quarter_while_the_final_report_awaits_review(office):
     item = assigned_item(office, deadline=date(2027, 3, 31), now=at(2026, 9, 1), rhythm=Rhythm.QUARTERLY)
     share = item.assignments[0]
     report(share, percent=100, now=at(2026, 9, 30))  # final report, not yet reviewed
     db.session.commit()
     sweep_days(date(2026, 10, 8), date(2026, 10, 12))
-    assert share.escalation_level == 0
-    assert [a.escalation_level for a in item.assignments[1:]] == [1, 1]
+    late = {m.assignment_id for m in outbox(kind="assignment") if m.created_at >= at(2026, 10, 8, 0)}
+    assert late == {a.id for a in item.assignments[1:]}  # the share awaiting review is not chased

@@ -3,12 +3,12 @@
 from datetime import date
 
 import pytest
-from workflows.checks import stop_checks as stop_escalation
 
 from extensions import db
 from models import Notice, ReminderKind, ReminderLog
 from tests.office import assigned_item, at, build_office, outbox
 from workdays import WorkCalendar
+from workflows.checks import stop_checks as stop_escalation
 from workflows.feedback import acknowledge
 from workflows.reminders import ReminderBatch, Slot, due_slot, last_reminders, next_slot_day, reminder_slots
 
@@ -28,9 +28,10 @@ def calendar(app) -> WorkCalendar:
     return WorkCalendar.load(db.session)
 
 
-def slots_of(share, calendar, until=date(2026, 12, 31)) -> list[tuple[date, str]]:
-    """(day, kind) of the share's reminder slots."""
-    return [(slot.day, slot.kind.value) for slot in reminder_slots(share, calendar, until=until)]
+def slots_of(share, calendar, until=date(2026, 12, 31), *, overdue=False) -> list[tuple[date, str]]:
+    """(day, kind) of the share's reminder slots (up to the deadline, unless `overdue`)."""
+    slots = [(slot.day, slot.kind.value) for slot in reminder_slots(share, calendar, until=until)]
+    return slots if overdue else [(day, kind) for day, kind in slots if kind != "overdue"]
 
 
 def test_should_schedule_the_acknowledgement_reminder_the_days_before_and_the_day(office, calendar):
@@ -62,13 +63,25 @@ def test_should_remind_on_the_last_working_day_when_the_deadline_falls_in_the_ho
     assert slots_of(share, calendar) == [(date(2026, 9, 28), "before"), (date(2026, 9, 30), "due")]
 
 
-def test_should_remind_every_two_working_days_after_the_deadline_once_the_ladder_is_stopped(office, calendar):
+def test_should_remind_every_two_working_days_after_the_deadline_until_done(office, calendar):
     share = assigned_item(office, deadline=DEADLINE, now=ASSIGNED).assignments[0]
     acknowledge(db.session, share, "王林", now=ASSIGNED)
-    assert "overdue" not in [kind for _, kind in slots_of(share, calendar)]
-    stop_escalation(db.session, share, "领导同意缓办", actor=None, now=ASSIGNED)
-    overdue = [day for day, kind in slots_of(share, calendar, until=date(2026, 12, 22)) if kind == "overdue"]
+    overdue = [
+        day for day, kind in slots_of(share, calendar, until=date(2026, 12, 22), overdue=True) if kind == "overdue"
+    ]
     assert overdue == [date(2026, 12, 17), date(2026, 12, 21), date(2026, 12, 23)]  # the first after `until` ends it
+    stop_escalation(db.session, share, "领导同意缓办", actor=None, now=ASSIGNED)  # stopping the checks keeps reminding
+    assert [
+        d for d, k in slots_of(share, calendar, until=date(2026, 12, 22), overdue=True) if k == "overdue"
+    ] == overdue
+
+
+def test_should_space_overdue_reminders_by_the_item_own_interval(office, calendar):
+    share = assigned_item(office, deadline=DEADLINE, now=ASSIGNED, check_interval_days=5).assignments[0]
+    overdue = [
+        day for day, kind in slots_of(share, calendar, until=date(2026, 12, 28), overdue=True) if kind == "overdue"
+    ]
+    assert overdue == [date(2026, 12, 22), date(2026, 12, 29)]
 
 
 def test_should_pick_only_the_latest_slot_that_has_come_and_was_not_sent():

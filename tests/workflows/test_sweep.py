@@ -1,21 +1,29 @@
-"""The sweep: reminders on their days, the ladder at its rounds, exactly once, after downtime, and concurrently."""
+"""The sweep: reminders and check requests on their days, check records on the check days — never a sanction —
+exactly once, after downtime, and concurrently."""
 
 import multiprocessing
 from datetime import date
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from workflows.checks import stop_checks as stop_escalation
 
 from extensions import db
-from models import Escalation, FailureReason, Notice, OutboxMessage, ReminderLog, ReviewStatus
-from tests.office import assigned_item, at, build_office, outbox, report, subjects_to, sweep, sweep_days
-from workflows.feedback import acknowledge, review_feedback
-from workflows.rules import install_rules
+from models import (
+    CheckState,
+    Escalation,
+    FailureReason,
+    Notice,
+    OutboxMessage,
+    ReminderLog,
+    SupervisionCheck,
+)
+from tests.office import assigned_item, at, build_office, outbox, subjects_to, sweep, sweep_days
+from workflows.checks import stop_checks as stop_escalation
+from workflows.feedback import acknowledge
 from workflows.sweep import run_sweep
 
 ASSIGNED = at(2026, 12, 1)  # Tuesday
-DEADLINE = date(2026, 12, 15)  # Tuesday; R2 = 22 Dec, R3 = 29 Dec (every 5 working days)
+DEADLINE = date(2026, 12, 15)  # Tuesday: 10 working days; checks on 8, 10 and 15 December, asked for on 3, 7, 10
 
 
 @pytest.fixture
@@ -32,58 +40,6 @@ def counts() -> tuple[int, int, int, int]:
     )
 
 
-def test_should_remind_unacknowledged_then_before_then_on_the_day_then_climb_the_ladder(office):
-    item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
-    db.session.commit()
-    sweep_days(date(2026, 12, 1), date(2026, 12, 31))
-    subjects = subjects_to("wang@forest.example.org")
-    number = item.number
-    assert subjects == [
-        f"【督查通知单】{number} {item.title}",
-        f"【催办通知】{number} {item.title}",  # 3 Dec: not acknowledged after 2 working days
-        f"【催办通知】{number} {item.title}",  # 10 Dec: 3 working days before
-        f"【催办通知】{number} {item.title}",  # 15 Dec: the day
-        f"【整改通知书】{number} {item.title}（东方红林场）",  # 16 Dec: round 1 failed
-        f"【黄牌警告】{number} {item.title}（东方红林场）",  # 23 Dec: round 2 (22 Dec) failed
-        f"【提请追责】{number} {item.title}（东方红林场）",  # 30 Dec: round 3 (29 Dec) failed
-    ]
-    days = [
-        m.created_at.astimezone(at(2026, 1, 1).tzinfo).date().day
-        for m in outbox(recipient_email="wang@forest.example.org")
-    ]
-    assert days == [1, 3, 10, 15, 16, 23, 30]
-
-
-def test_should_tell_more_people_at_each_rung(office, app):
-    app.config["ESCALATION_EXTRA_RECIPIENTS"] = "party-committee@example.org"
-    install_rules(app)  # the rules are built from the configuration once
-    assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
-    db.session.commit()
-    sweep_days(date(2026, 12, 16), date(2026, 12, 30))
-    by_kind = {}
-    for message in outbox(
-        assignment_id=office.forest.id
-        and db.session.scalar(db.select(Escalation.assignment_id).order_by(Escalation.id))
-    ):
-        by_kind.setdefault(message.kind, set()).add(message.recipient_email)
-    assert by_kind["rectification"] == {"wang@forest.example.org", "head@forest.example.org"}
-    assert by_kind["yellow_card"] == {"wang@forest.example.org", "head@forest.example.org", "deputy@example.org"}
-    assert by_kind["accountability"] == {
-        "wang@forest.example.org",
-        "head@forest.example.org",
-        "deputy@example.org",
-        "chief@example.org",
-        "party-committee@example.org",
-    }
-    notices = db.session.scalars(
-        db.select(Notice.number)
-        .where(Notice.kind.in_(["rectification", "yellow_card", "accountability"]))
-        .order_by(Notice.id)
-    ).all()
-    assert notices[:3] == ["督整〔2026〕1号", "督整〔2026〕2号", "督整〔2026〕3号"]
-    assert "督警〔2026〕1号" in notices and "督责〔2026〕3号" in notices
-
-
 def test_should_send_nothing_twice_when_run_twice_or_later_the_same_day(office):
     assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
     db.session.commit()
@@ -92,23 +48,6 @@ def test_should_send_nothing_twice_when_run_twice_or_later_the_same_day(office):
     sweep(at(2026, 12, 16, 9))
     sweep(at(2026, 12, 16, 17))
     assert counts() == first
-
-
-@pytest.mark.parametrize(
-    "moment, rungs",
-    [
-        (at(2026, 12, 15, 23, 59, 59), 0),  # a second before the end of the deadline day
-        (at(2026, 12, 16, 0, 0, 0), 1),  # at midnight
-        (at(2026, 12, 16, 0, 0, 1), 1),  # a second after
-    ],
-)
-def test_should_check_the_first_round_at_the_end_of_the_deadline_day(office, moment, rungs):
-    item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
-    for assignment in item.assignments:
-        acknowledge(db.session, assignment, "联络员", now=ASSIGNED)
-    db.session.commit()
-    sweep(moment)
-    assert {a.escalation_level for a in item.assignments} == {rungs}
 
 
 def test_should_catch_up_after_ten_days_of_downtime_with_one_reminder_per_assignment(office):
@@ -123,25 +62,18 @@ def test_should_catch_up_after_ten_days_of_downtime_with_one_reminder_per_assign
     assert len(subjects_to("wang@forest.example.org")) == 2  # the notice and one reminder
 
 
-def test_should_climb_one_rung_only_after_downtime_across_two_rounds(office):
-    item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
-    db.session.commit()
-    sweep(at(2026, 12, 14))
-    sweep(at(2026, 12, 24))  # rounds of 15 and 22 December both passed while down
-    assert {a.escalation_level for a in item.assignments} == {1}
-    sweep(at(2026, 12, 24, 15))
-    assert {a.escalation_level for a in item.assignments} == {1}
-    sweep(at(2026, 12, 30))  # round of 29 December
-    assert {a.escalation_level for a in item.assignments} == {2}
-
-
 def test_should_send_one_digest_to_a_unit_with_several_reminders_due(office):
     first = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
     second = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
     for assignment in [*first.assignments, *second.assignments]:
         acknowledge(db.session, assignment, "联络员", now=ASSIGNED)
     db.session.commit()
-    sweep(at(2026, 12, 10))
+    sweep(at(2026, 12, 10))  # the day the third check is asked for: one request listing both, no reminder
+    (request,) = [m for m in outbox(recipient_email="wang@forest.example.org") if m.kind not in ("decision",)]
+    assert request.kind == "check_request"
+    assert request.subject == f"【第三次督查】{first.number} {first.title}等2项"
+    assert first.number in request.body_text and second.number in request.body_text
+    sweep(at(2026, 12, 15))
     (digest,) = [m for m in outbox(recipient_email="wang@forest.example.org") if m.kind == "reminder"]
     assert digest.subject == f"【催办通知】{first.number} 等2项督查事项"
     assert first.number in digest.body_text and second.number in digest.body_text
@@ -151,38 +83,7 @@ def test_should_send_one_digest_to_a_unit_with_several_reminders_due(office):
     )  # one per unit
 
 
-def test_should_not_escalate_a_share_done_on_time_or_awaiting_review(office):
-    item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
-    done, waiting, late = item.assignments
-    review_feedback(db.session, report(done), ReviewStatus.ACCEPTED, "", actor=None, now=ASSIGNED)
-    report(waiting)  # submitted before the deadline, not yet reviewed
-    db.session.commit()
-    sweep_days(date(2026, 12, 16), date(2026, 12, 17))
-    assert (done.escalation_level, waiting.escalation_level, late.escalation_level) == (0, 0, 1)
-    review_feedback(
-        db.session, waiting.feedbacks[0], ReviewStatus.RETURNED, "内容不全", actor=None, now=at(2026, 12, 17, 10)
-    )
-    db.session.commit()
-    sweep(at(2026, 12, 17, 11))
-    assert waiting.escalation_level == 1
-    assert (
-        db.session.scalar(db.select(Escalation.reason).where(Escalation.assignment_id == waiting.id))
-        == FailureReason.NOT_ACCEPTED
-    )
-
-
-def test_should_pass_a_round_when_an_interim_report_was_accepted_in_time(office):
-    item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
-    share = item.assignments[0]
-    review_feedback(db.session, report(share, percent=60), ReviewStatus.ACCEPTED, "", actor=None, now=ASSIGNED)
-    db.session.commit()
-    sweep(at(2026, 12, 16))
-    assert share.escalation_level == 0 and share.checks_done == 1
-    sweep(at(2026, 12, 23))  # nothing new since round 1: round 2 fails
-    assert share.escalation_level == 1
-
-
-def test_should_stop_the_ladder_and_remind_every_two_working_days_instead(office):
+def test_should_keep_reminding_every_two_working_days_when_the_checks_are_stopped(office):
     item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
     share = item.assignments[0]
     acknowledge(db.session, share, "王林", now=ASSIGNED)
@@ -270,28 +171,15 @@ def test_should_not_duplicate_anything_when_two_sweeps_run_at_once(office, datab
         assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
     db.session.commit()
     context = multiprocessing.get_context("spawn")
-    moment = at(2026, 12, 16).isoformat()
+    moment = at(2026, 12, 8).isoformat()  # the first checks' day, and the day the second ones are asked for
     with context.Manager() as manager:
         barrier = manager.Barrier(2)
         with context.Pool(2) as pool:
             pool.starmap(run_sweep_in_process, [(database_url, moment, barrier)] * 2)
     db.session.expire_all()
-    assert db.session.scalar(db.select(db.func.count()).select_from(Escalation)) == 9
+    states = db.session.scalars(db.select(SupervisionCheck.state).where(SupervisionCheck.round == 1)).all()
+    assert states == [CheckState.DUE] * 9  # every share's first check opened once
+    assert db.session.scalar(db.select(db.func.count()).select_from(Escalation)) == 0
     keys = db.session.scalars(db.select(OutboxMessage.dedupe_key)).all()
     assert len(keys) == len(set(keys))
-    assert len(subjects_to("wang@forest.example.org")) == 3 + 3  # three notices, three 整改通知书
-
-
-def test_should_climb_only_one_rung_when_the_awaited_report_is_judged_unsatisfactory(office):
-    share = assigned_item(office, deadline=DEADLINE, now=ASSIGNED).assignments[0]
-    feedback = report(share, percent=80, now=at(2026, 12, 14))
-    db.session.commit()
-    sweep(at(2026, 12, 16))  # round 1 waits for the review
-    assert share.escalation_level == 0
-    review_feedback(db.session, feedback, ReviewStatus.UNSATISFACTORY, "措施空泛", actor=None, now=at(2026, 12, 16, 10))
-    db.session.commit()
-    assert share.escalation_level == 1
-    sweep(at(2026, 12, 17))  # the same report does not fail round 1 a second time
-    assert share.escalation_level == 1
-    sweep(at(2026, 12, 23))  # round 2 (22 December): still nothing accepted
-    assert share.escalation_level == 2
+    assert [m.kind for m in outbox(recipient_email="wang@forest.example.org")] == ["decision"] * 3 + ["check_request"]
