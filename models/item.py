@@ -87,7 +87,7 @@ OPEN_ITEM_STATUSES = (
 )
 
 
-def _three_checks_default(context=None) -> bool:
+def _three_checks_default(context) -> bool:
     """An item inserted without saying is under the three checks when its source is (imports, the demo); a form
     asks for the default without a row (context None) and decides by the source itself."""
     if context is None:
