@@ -234,6 +234,20 @@ def test_should_move_a_shares_check_dates_and_refuse_them_out_of_order_in_chines
     )
 
 
+def test_should_refuse_to_move_a_check_already_held(client, office):
+    forest = shares(under_checks(office))["东方红林场"]
+    decide_check(db.session, due_check(forest, 1, now=NOW), Verdict.PASS, actor=None, now=NOW)
+    db.session.commit()
+    login(client, "sup")
+    url = f"/admin/assignment/check_dates/?id={forest.id}"
+    refused = client.post(url, data={"first": "2026-12-01"}).get_data(as_text=True)
+    assert "第一次督查当前为“已裁定”，不能再调整日期。" in refused
+    moved = client.post(url, data={"first": "2026-11-26", "second": "2026-12-22"})
+    assert moved.status_code == 302
+    db.session.expire_all()
+    assert forest.checks[1].planned_on == date(2026, 12, 22)
+
+
 def test_should_move_the_checks_of_every_open_share_of_an_item_at_once(client, office):
     item = under_checks(office)
     by_unit = shares(item)
