@@ -12,6 +12,7 @@ from admin_views.accounts import UserView
 from admin_views.assignments import AssignmentView
 from admin_views.audit import AuditView
 from admin_views.calendar import CalendarDayView
+from admin_views.checks import CheckGroundView, CheckQueueView, CheckView
 from admin_views.dashboard import DashboardView
 from admin_views.extensions import ExtensionView
 from admin_views.feedback import FeedbackView
@@ -29,6 +30,7 @@ from models import (
     AuditEvent,
     BureauLeader,
     CalendarDay,
+    CheckGround,
     Circular,
     Confirmation,
     Escalation,
@@ -41,6 +43,7 @@ from models import (
     OutboxMessage,
     QuarterTarget,
     StandIn,
+    SupervisionCheck,
     Unit,
     User,
 )
@@ -64,6 +67,8 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(AssignmentView(Assignment, name=RoleName("承办任务", "本单位任务"), category="督查督办"))
     admin.add_view(FeedbackView(Feedback, name=RoleName("反馈审核", "本单位反馈"), category="督查督办"))
     admin.add_view(ExtensionView(ExtensionRequest, name="延期申请", category="督查督办"))
+    admin.add_view(CheckQueueView(SupervisionCheck, name="待裁定督查", category="督查督办"))
+    admin.add_view(CheckView(SupervisionCheck, name=RoleName("督查记录", "本单位督查"), category="督查督办"))
     admin.add_view(InstructionView(Instruction, name="领导批示", category="督查督办"))
     admin.add_view(NoticeView(Notice, name="通知文书", category="督查督办"))
     admin.add_view(EscalationView(Escalation, name="逐级督办记录", category="督查督办"))
@@ -78,6 +83,7 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(DirectoryHealthView(name="名录体检", category="督查网络"))
     admin.add_view(UserView(User, name="用户管理", category="系统"))
     admin.add_view(CalendarDayView(CalendarDay, name="节假日调整", category="系统"))
+    admin.add_view(CheckGroundView(CheckGround, name="不合格情形", category="系统"))
     admin.add_view(AuditView(AuditEvent, name="操作留痕", category="系统"))
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", category="系统"))
     app.add_template_global(lambda step, record=None: may(current_user, step, record), "may")

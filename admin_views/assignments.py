@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from admin_views.base import QueryOptions, SecureModelView, enum_filters
+from admin_views.checks import SHARE_DATES_PAGE
 from admin_views.formatters import assignment_deadline, escalation_badge, item_link
 from admin_views.items import unit_options
 from admin_views.permissions import WORKFLOW, may
@@ -126,6 +127,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
             prefill=lambda a: {"deadline": a.deadline},
             doc="调整时限: move this unit's deadline, with a reason kept in its history.",
         ),
+        SHARE_DATES_PAGE,
         StepPage(
             "stop",
             "assignment.stop",

@@ -55,8 +55,10 @@ class DashboardView(AdminIndexView):
         )
 
     def cards(self, alerts: dict) -> list[tuple[str, int, str, str]]:
-        """The office's to-do cards: (label, count, the list filtered to exactly what is counted, colour)."""
+        """The office's to-do cards: (label, count, the list filtered to exactly what is counted, colour); a target
+        that is a bare endpoint is a list that shows exactly what is counted by itself (the verdict queue)."""
         cards = [
+            ("待裁定督查", alerts["due_checks"], "check_queue", "warning"),
             ("待审核反馈", alerts["reviews"], ("feedback", Feedback.review_status, ReviewStatus.PENDING), "primary"),
             (
                 "待审批延期",
@@ -76,7 +78,10 @@ class DashboardView(AdminIndexView):
         ]
         shown = []
         for label, count, target, css in cards:
-            url = self.filtered_url(*target)
+            if isinstance(target, str):
+                url = url_for(f"{target}.index_view") if may(current_user, f"{target}.read") else None
+            else:
+                url = self.filtered_url(*target)
             if url:
                 shown.append((label, count, url, css))
         return shown

@@ -3,15 +3,16 @@
 from flask import abort, flash, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, BooleanEqualFilter, DateBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import validators
+from wtforms import SelectField, validators
 
 from admin_views.audit import AuditView
 from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
+from admin_views.checks import ITEM_DATES_PAGE, check_cell
 from admin_views.fields import DeadlineField
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.permissions import READ, allowed, may
@@ -20,12 +21,14 @@ from clock import china_date, utcnow
 from extensions import db
 from models.assignment import Assignment, AssignmentStatus
 from models.audit import AuditEvent
+from models.check import CHECK_STAGES, CheckState
 from models.extension import ExtensionRequest, ExtensionStatus
 from models.instruction import Instruction
-from models.item import Item, ItemSource, ItemStatus, Rhythm
+from models.item import SOURCES_UNDER_CHECKS, Item, ItemSource, ItemStatus, Rhythm, under_checks_by_default
 from models.leader import BureauLeader
 from models.unit import Unit
 from models.user import Role
+from workflows.checks import set_scope
 from workflows.items import save_item
 from workflows.lifecycle import TransitionError, assign_item, cancel_item, record_answer, resume_item, suspend_item
 from workflows.numbering import normalise_number, parse_number
@@ -83,6 +86,22 @@ def _status_badge(view, context, model, name):
     return Markup('<span class="badge {}">{}</span>').format(css, model.status.label)
 
 
+class ScopeField(SelectField):
+    """纳入三次督查 on the item form: 按来源默认 / 纳入 / 不纳入 (the item is changed by ItemView, not by the form)."""
+
+    def populate_obj(self, obj, name):
+        pass
+
+
+BY_SOURCE, UNDER, NOT_UNDER = "default", "yes", "no"
+SCOPE_CHOICES = [(UNDER, "纳入"), (NOT_UNDER, "不纳入")]
+SCOPE_HELP = (
+    "按来源默认："
+    + "、".join(s.label for s in SOURCES_UNDER_CHECKS)
+    + "纳入三次督查；职工代表建议和提案、党政领导大接访、便民公开电话不纳入（办理、答复、回访）。"
+    "不纳入的事项照常催办，不产生整改通知书、黄牌警告或提请追责。修改后，已交办的承办任务随即制定或取消督查计划。"
+)
+
 CO_UNITS = unit_loader("co_units")
 TRAIL_SHOWN = 5  # the latest steps on the item page; the rest behind a link
 TRAIL_ALL = 500  # the item page's whole trail, for roles without the audit screen
@@ -100,6 +119,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         "title",
         "source",
         "rhythm",
+        "three_checks",
         "status",
         "content",
         "ordering_leader",
@@ -144,6 +164,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         DateBetweenFilter(Item.deadline, "完成时限"),
         OverdueFilter(Item.deadline, "是否逾期", options=[("1", "是"), ("0", "否")]),
         *enum_filters(Item.rhythm, Rhythm),
+        BooleanEqualFilter(Item.three_checks, "纳入三次督查", options=[("1", "是"), ("0", "否")]),
     ]
     form_overrides = {"deadline": DeadlineField}
     form_columns = [
@@ -159,7 +180,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         "co_units",
         "responsible_person",
         "deadline",
-        "three_checks",
+        "under_checks",
         "check_interval_days",
     ]
     form_ajax_refs = {
@@ -168,7 +189,15 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         "responsible_leader": leader_loader("responsible_leader"),
         "co_units": CO_UNITS,
     }
-    form_extra_fields = {"co_units": DetachedAjaxMultipleField(CO_UNITS, label="协办单位")}
+    form_extra_fields = {
+        "co_units": DetachedAjaxMultipleField(CO_UNITS, label="协办单位"),
+        "under_checks": ScopeField(
+            "纳入三次督查",
+            choices=[(BY_SOURCE, "按来源默认"), *SCOPE_CHOICES],
+            default=BY_SOURCE,
+            description=SCOPE_HELP,
+        ),
+    }
     form_args = {
         "number": {
             "label": "编号（留空自动生成）",
@@ -202,6 +231,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         "content": {"rows": 6},
         "instruction": {"rows": 3},
         "deadline": {"placeholder": "2026-12-15 或 5个工作日"},
+        # static/duban.js names the default of the chosen source beside 按来源默认
+        "under_checks": {"data-sources-under-checks": ",".join(s.value for s in SOURCES_UNDER_CHECKS)},
     }
     column_select_related_list = [Item.lead_unit, Item.responsible_leader]
 
@@ -215,8 +246,26 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
     def scope_to_unit(self, query, unit_id):
         return query.filter(of_unit(Item, unit_id))
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.under_checks.choices = [(BY_SOURCE, "按来源默认"), *SCOPE_CHOICES]
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        form.under_checks.choices = SCOPE_CHOICES
+        if obj is not None and not form.under_checks.raw_data:
+            form.under_checks.data = UNDER if obj.three_checks else NOT_UNDER
+        return form
+
     def on_model_change(self, form, model, is_created):
-        save_item(db.session, model, form.co_units.data or [], actor=current_user, now=utcnow())
+        now, scope = utcnow(), form.under_checks.data
+        if is_created:
+            model.three_checks = under_checks_by_default(model.source) if scope in (BY_SOURCE, None) else scope == UNDER
+        save_item(db.session, model, form.co_units.data or [], actor=current_user, now=now)
+        if not is_created and scope in (UNDER, NOT_UNDER):
+            # audited; shares already assigned get their plan, or their checks still to come are set aside
+            set_scope(db.session, model, scope == UNDER, actor=current_user, now=now)
 
     def _readable(self, statement, model):
         """Limit a select of `model` rows to those the signed-in user may read (a liaison: their unit's)."""
@@ -229,7 +278,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         query = (
             select(Assignment)
             .where(Assignment.item_id == item.id)
-            .options(joinedload(Assignment.unit), selectinload(Assignment.feedbacks))
+            .options(joinedload(Assignment.unit), selectinload(Assignment.feedbacks), selectinload(Assignment.checks))
             .order_by(Assignment.role.desc(), Assignment.id)
         )
         return db.session.scalars(self._readable(query, Assignment)).all()
@@ -261,6 +310,8 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
             "trail_total": total,
             "trail_url": self.trail_url(item) if total > len(steps) else None,
             "today": china_date(utcnow()),
+            "check_cell": check_cell,
+            "check_stages": CHECK_STAGES,
         }
 
     def trail_url(self, item) -> str:
@@ -297,6 +348,11 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
             for feedback in assignment.feedbacks:
                 if may(current_user, "feedback.review", feedback):
                     steps.append((f"审核{assignment.unit.name}的反馈", url_for("feedback.review_view", id=feedback.id)))
+            for check in assignment.checks:
+                if check.state == CheckState.DUE and may(current_user, "check.decide", check):
+                    steps.append(
+                        (f"裁定{assignment.unit.name}的{check.name}", url_for("check.decide_view", id=check.id))
+                    )
         if may(current_user, "extension.workflow"):
             pending = db.session.scalars(
                 select(ExtensionRequest)
@@ -323,6 +379,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
     ITEM_BUTTONS = (
         ("item.assign", "交办（发送督查通知单）", ".assign_view", "btn-primary"),
         ("item.answer", "登记答复", ".answer_view", "btn-outline-primary"),
+        ("item.check_dates", "调整督查日期", ".check_dates_view", "btn-outline-primary"),
         ("item.suspend", "暂停", ".suspend_view", "btn-outline-warning"),
         ("item.resume", "恢复办理", ".resume_view", "btn-outline-success"),
         ("item.cancel", "撤销", ".cancel_view", "btn-outline-danger"),
@@ -337,6 +394,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         ]
 
     step_pages = (
+        ITEM_DATES_PAGE,
         StepPage(
             "assign",
             "item.assign",

@@ -43,6 +43,21 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
         LIAISON: NOTHING,
     },
     "quarter_target": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: READ_ONLY},
+    # The three checks: the records (督查记录) read by everyone (a liaison: their unit's); the verdict queue
+    # (待裁定督查) and the verdicts are the office's; the list of grounds (不合格情形) is kept by the office.
+    "check": {
+        ADMIN: READ_ONLY | {WORKFLOW},
+        SUPERVISOR: READ_ONLY | {WORKFLOW},
+        LEADER: READ_ONLY,
+        LIAISON: READ_ONLY,
+    },
+    "check_queue": {
+        ADMIN: frozenset({READ, WORKFLOW}),
+        SUPERVISOR: frozenset({READ, WORKFLOW}),
+        LEADER: NOTHING,
+        LIAISON: NOTHING,
+    },
+    "check_ground": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: NOTHING, LIAISON: NOTHING},
     "notice": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: READ_ONLY},
     "escalation": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: READ_ONLY},
     "circular": {
@@ -105,6 +120,16 @@ def _assignment_working(assignment) -> bool:
     return _state(assignment, "status", "assigned", "in_progress", "submitted")
 
 
+def _checks_to_plan(assignment) -> bool:
+    """A working share with a check still planned: its dates may move (调整督查日期)."""
+    return _assignment_working(assignment) and any(_state(c, "state", "planned") for c in assignment.checks)
+
+
+def _item_checks_to_plan(item) -> bool:
+    """An item under the checks with at least one such share."""
+    return bool(item.three_checks) and any(_checks_to_plan(a) for a in item.assignments)
+
+
 # A step a screen offers: (screen, operation the role needs, what the record's state must allow). The state checks
 # mirror workflows/ (which refuse the step anyway); here they only decide whether a button is shown. The step pages
 # (admin_views/workflow_pages.StepPage) are guarded by the same names, on the role alone: a page opened on a record
@@ -115,6 +140,8 @@ STEPS: dict[str, tuple[str, str, object]] = {
     "item.resume": ("item", WORKFLOW, lambda i: _state(i, "status", "suspended")),
     "item.cancel": ("item", WORKFLOW, lambda i: not _state(i, "status", "closed", "cancelled")),
     "item.answer": ("item", WORKFLOW, _item_answerable),
+    "item.check_dates": ("item", WORKFLOW, _item_checks_to_plan),
+    "check.decide": ("check", WORKFLOW, lambda c: _state(c, "state", "due")),
     "feedback.review": ("feedback", WORKFLOW, lambda f: _state(f, "review_status", "pending")),
     "feedback.edit": ("feedback", EDIT, lambda f: _state(f, "review_status", "pending")),
     "extension.decide": ("extension", WORKFLOW, lambda e: _state(e, "status", "pending")),
@@ -126,6 +153,7 @@ STEPS: dict[str, tuple[str, str, object]] = {
     "assignment.deadline": ("assignment", WORKFLOW, _assignment_working),
     "assignment.resend": ("assignment", WORKFLOW, _assignment_working),
     "assignment.revoke": ("assignment", WORKFLOW, _assignment_working),
+    "assignment.check_dates": ("assignment", WORKFLOW, _checks_to_plan),
     "assignment.stop": (
         "assignment",
         WORKFLOW,

@@ -84,7 +84,8 @@ class StepPage:
     """One workflow step taken from a page of its own (GET shows the form, POST runs it) or from a button (POST only).
 
     `run(session, record, form, actor=..., now=...)` calls the workflow; `done` is the Chinese success message (or
-    a function of the valid form); `intro`, `shown` and `extra` take the loaded record; `back(view, record)` is where
+    a function of the valid form); `outcome(view, record, result)` may add a message about what the step produced
+    (the notice it drafted …); `intro`, `shown` and `extra` take the loaded record; `back(view, record)` is where
     a taken step leads (default: the record's page); `prefill(record)` fills the form on GET.
     """
 
@@ -101,6 +102,7 @@ class StepPage:
     shown: Callable | None = None  # the record named on the page, when it is not the loaded one
     extra: Callable | None = None  # (view, record) -> Markup beside the form
     back: Callable | None = None
+    outcome: Callable | None = None  # (view, record, what run returned) -> a further message, or None
     button: bool = False  # POST only, from a button on the record's page: a stale token or a refusal goes back there
     doc: str = ""
 
@@ -160,7 +162,17 @@ class WorkflowPagesMixin:
     def _run_page(self, page: StepPage, record, form):
         done = page.done(form) if callable(page.done) else page.done
         back = page.back(self, record) if page.back else self.get_url(".details_view", id=record.id)
-        return self.run_step(lambda: page.run(db.session, record, form, actor=self.actor(), now=utcnow()), done, back)
+        results = []
+
+        def step():
+            results.append(page.run(db.session, record, form, actor=self.actor(), now=utcnow()))
+
+        response = self.run_step(step, done, back)
+        if response is not None and page.outcome is not None:
+            message = page.outcome(self, record, results[0])
+            if message:
+                flash(message, "info")
+        return response
 
     def record_or_404(self):
         """The record named by ?id=, within the user's scope."""

@@ -13,7 +13,7 @@ from importing.matching import leader_index, name_key, unit_index
 from importing.reader import Column, Table
 from importing.report import CREATE, UNCHANGED, UPDATE, Change, Problem, RowPlan
 from models.assignment import Assignment
-from models.item import Item, ItemSource, ItemStatus, Rhythm
+from models.item import Item, ItemSource, ItemStatus, Rhythm, under_checks_by_default
 from models.leader import BureauLeader
 from models.unit import Unit
 from workdays import WorkCalendar
@@ -267,6 +267,8 @@ class ItemImporter(Importer):
             item = plan.target or Item()
             for key, value in plan.values.items():
                 setattr(item, key, value)
+            if plan.target is None:  # a new item is under the three checks by its source, as on the item form
+                item.three_checks = under_checks_by_default(item.source)
             co_units = plan.extra["co_units"]
             if co_units is None:
                 co_units = item.co_units if plan.target is not None else []

@@ -26,6 +26,9 @@ ENTITY_LABELS = {
     "stand_in": "代理",
     "confirmation": "信息核对",
     "outbox_message": "邮件",
+    "supervision_check": "督查记录",
+    "check_ground": "不合格情形",
+    "circular_entry": "通报名单",
 }
 
 

@@ -56,3 +56,22 @@
     if (target.closest("a.filter")) { event.preventDefault(); }
   });
 })();
+
+/* Duban: on a new item's form, 纳入三次督查 "按来源默认" says what the chosen source's default is (纳入 / 不纳入);
+   the server applies the same rule (SOURCES_UNDER_CHECKS) when the item is saved. */
+(function ($) {
+  if (!$) { return; }
+  function showDefault() {
+    var scope = document.getElementById("under_checks");
+    var source = document.getElementById("source");
+    if (!scope || !source) { return; }
+    var option = scope.querySelector("option[value='default']");
+    if (!option) { return; }
+    var under = (scope.getAttribute("data-sources-under-checks") || "").split(",");
+    var label = "按来源默认";
+    if (source.value) { label += under.indexOf(source.value) >= 0 ? "（纳入）" : "（不纳入）"; }
+    option.textContent = label;
+  }
+  $(document).on("change", "#source", showDefault);  // select2 announces its changes through jQuery
+  $(showDefault);
+})(window.jQuery);

@@ -9,18 +9,21 @@ from sqlalchemy import or_, select
 from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from admin_views.checks import unit_check_state
 from admin_views.permissions import may
 from audit import act_as
 from clock import china_date, utcnow
 from extensions import db
 from formatting import period_text
 from models.assignment import Assignment, AssignmentStatus
+from models.check import STAGES
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
 from models.notice import Notice
 from models.periodic import QuarterTarget
 from web.throttle import count_bad_link, link_limit_page
 from workdays import WorkCalendar
+from workflows.checks import next_check_round
 from workflows.feedback import (
     FeedbackInput,
     Upload,
@@ -161,6 +164,7 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
     changes = db.session.scalars(
         select(DeadlineChange).where(DeadlineChange.assignment_id == assignment.id).order_by(DeadlineChange.id)
     ).all()
+    next_round = next_check_round(assignment)
     return (
         render_template(
             "unit/assignment.html",
@@ -178,6 +182,9 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
             pending_extension=any(e.status == ExtensionStatus.PENDING for e in extensions),
             awaiting_review=assignment.status == AssignmentStatus.SUBMITTED,
             today=china_date(utcnow()),
+            checks=[(check, unit_check_state(check)) for check in assignment.checks],
+            next_check=next((c for c in assignment.checks if c.round == next_round), None),
+            next_stage=STAGES.get(next_round),
         ),
         status,
     )

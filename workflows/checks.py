@@ -137,7 +137,7 @@ def set_check_dates(
         if check is None or day is None or day == check.planned_on:
             continue
         if check.state != CheckState.PLANNED:
-            raise TransitionError(f"{check.name}已{check.state.label}，不能再调整日期。")
+            raise TransitionError(f"{check.name}当前为“{check.state.label}”，不能再调整日期。")
         if day < today:
             raise TransitionError(f"{check.name}的日期不能早于今天（{today}）。")
         check.planned_on, check.planned_by_hand, check.requested_at = day, True, None

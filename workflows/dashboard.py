@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment
+from models.check import CheckState, SupervisionCheck
 from models.extension import ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from models.item import Item, ItemSource, ItemStatus
@@ -73,7 +74,8 @@ def dashboard_figures(session: Session, *, today: date, unit_id: int | None = No
 
 
 def office_alerts(session: Session, *, today: date) -> dict:
-    """What needs the office's attention: reviews, extension requests, mail, drafts, the calendar, the sweep."""
+    """What needs the office's attention: reviews, extension requests, checks to decide, mail, drafts, the calendar,
+    the sweep."""
 
     def count(model, *conditions):
         return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
@@ -82,6 +84,7 @@ def office_alerts(session: Session, *, today: date) -> dict:
         select(
             count(Feedback, Feedback.review_status == ReviewStatus.PENDING).label("reviews"),
             count(ExtensionRequest, ExtensionRequest.status == ExtensionStatus.PENDING).label("extensions"),
+            count(SupervisionCheck, SupervisionCheck.state == CheckState.DUE).label("due_checks"),
             count(OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED).label("failed_mail"),
             count(OutboxMessage, OutboxMessage.status == OutboxStatus.QUEUED).label("queued_mail"),
             count(Circular, Circular.status == CircularStatus.DRAFT).label("draft_circulars"),

@@ -69,11 +69,13 @@ def issue_draft(session: Session, notice: Notice, *, actor, now: datetime) -> No
     notice.copy_to = "、".join(r.name or r.email for r in copied) or None
     session.flush()
     assignment = notice.assignment
+    escalation = escalation_of(session, notice)
     context = {
         "item": notice.item,
         "assignment": assignment,
         "unit": notice.unit,
-        "escalation": escalation_of(session, notice),
+        "escalation": escalation,
+        "level": escalation.level if escalation is not None else None,  # the ladder mail's colour
         "link": assignment_link(assignment) if assignment is not None else None,
     }
     template = "accountability_request" if notice.kind == NoticeKind.ACCOUNTABILITY else "ladder"

@@ -5,6 +5,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from models.assignment import Assignment
 from models.attachment import Attachment
 from models.audit import AuditEvent
+from models.check import SupervisionCheck
 from models.escalation import Escalation
 from models.extension import DeadlineChange, ExtensionRequest
 from models.feedback import Feedback
@@ -14,9 +15,9 @@ from models.periodic import QuarterTarget
 from models.reminder import ReminderLog
 
 # Kinds that hang off one unit's share of an item (承办任务): they belong to that share's unit.
-PER_ASSIGNMENT = (Feedback, ExtensionRequest, DeadlineChange, Escalation, QuarterTarget, ReminderLog)
+PER_ASSIGNMENT = (Feedback, ExtensionRequest, DeadlineChange, Escalation, QuarterTarget, ReminderLog, SupervisionCheck)
 # Audited kinds a liaison may read (see admin_views/permissions.py); their trail rows follow the same rule.
-LIAISON_AUDITED = (Item, Assignment, Feedback, ExtensionRequest, Escalation, QuarterTarget, Notice)
+LIAISON_AUDITED = (Item, Assignment, Feedback, ExtensionRequest, Escalation, QuarterTarget, Notice, SupervisionCheck)
 
 
 def _unit_shares(unit_id: int):

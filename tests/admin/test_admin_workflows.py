@@ -50,7 +50,7 @@ def test_should_assign_from_the_item_page(client, office):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Item, item.id).status == ItemStatus.ASSIGNED
-    assert len(outbox(kind="assignment")) == 2
+    assert len(outbox(kind="decision")) == 2  # 决定事项办理督查通知单: the item is a meeting decision
 
 
 def test_should_refuse_workflow_steps_to_leaders_and_liaisons(client, office):
@@ -146,13 +146,15 @@ def test_should_refuse_an_extension_only_with_a_comment(client, office):
     )
 
 
-def test_should_move_a_deadline_stop_the_ladder_revoke_and_resend_from_the_assignment_page(client, office):
-    share = assigned(office).assignments[0]
+def test_should_move_a_deadline_stop_the_checks_revoke_and_resend_from_the_assignment_page(client, office):
+    item = make_item(office.forest, [office.school], deadline=date(2026, 12, 15), now=NOW, three_checks=True)
+    assign_item(db.session, item, actor=None, now=NOW)
+    share = item.assignments[0]
     db.session.commit()
     old_token = make_token(share)
     login(client, "sup")
     page = client.get(f"/admin/assignment/details/?id={share.id}").get_data(as_text=True)
-    for button in ("调整时限", "重发督查通知单", "收回链接", "停止逐级督办", "/unit/"):
+    for button in ("调整时限", "重发督查通知单", "收回链接", "停止三次督查", "/unit/"):
         assert button in page
     client.post(f"/admin/assignment/deadline/?id={share.id}", data={"deadline": "2026-12-20", "reason": "领导同意"})
     client.post(f"/admin/assignment/stop/?id={share.id}", data={"reason": "特殊情况"})
@@ -162,7 +164,7 @@ def test_should_move_a_deadline_stop_the_ladder_revoke_and_resend_from_the_assig
     assert share.deadline == date(2026, 12, 20) and share.escalation_stop_reason == "特殊情况"
     with pytest.raises(LinkError):
         check_token(db.session, old_token, now=NOW)
-    resent = outbox(recipient_email="wang@forest.example.org", kind="assignment")
+    resent = outbox(recipient_email="wang@forest.example.org", kind="decision")
     assert len(resent) == 2
     # The resent link carries the new link version (the token's timestamp may differ by a second, so compare meaning).
     new_token = re.search(r"/unit/(\S+)", resent[-1].body_text).group(1)

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from clock import CHINA
 from extensions import db
 from models import QuarterTarget, ReviewStatus, Role
+from tests.checking import failed_check
 from tests.conftest import make_config
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
-from tests.office import fail_a_check
 from workflows.checks import stop_checks
 from workflows.feedback import (
     FeedbackInput,
@@ -28,6 +28,7 @@ from workflows.feedback import (
     submit_feedback,
 )
 from workflows.lifecycle import assign_item, resend_assignment_notice
+from workflows.sanctions import issue_draft
 from workflows.tokens import assignment_link
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
@@ -40,7 +41,7 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
     """Everything a unit writes or is told about its share, each piece marked with `tag`; returns the marks."""
     marks = [f"{tag}{name}" for name in ("签收人", "进展", "措施", "问题", "打算", "联系人", "附件", "退回意见")]
     marks += [f"{tag}{name}" for name in ("延期理由", "延期申请人", "审批意见", "调整理由", "停止理由", "季度目标")]
-    marks += [f"{tag}第二次进展", phone]
+    marks += [f"{tag}第二次进展", phone, f"{tag}督查意见", f"{tag}现场督查情况"]
     acknowledge(db.session, assignment, f"{tag}签收人", now=NOW)
     first = submit_feedback(
         db.session,
@@ -76,7 +77,10 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
     )
     decide_extension(db.session, extension, False, f"{tag}审批意见", actor=supervisor, now=NOW)
     change_deadline(db.session, assignment, date(2026, 12, 18), f"{tag}调整理由", actor=supervisor, now=NOW)
-    escalation = fail_a_check(assignment, day=date(2026, 12, 21), actor=supervisor, ground=f"{tag}不合格情形")
+    escalation = failed_check(
+        assignment, now=NOW, actor=supervisor, comment=f"{tag}督查意见", in_person_note=f"{tag}现场督查情况"
+    )
+    issue_draft(db.session, escalation.notice, actor=supervisor, now=NOW)
     stop_checks(db.session, assignment, f"{tag}停止理由", actor=supervisor, now=NOW)
     db.session.add(QuarterTarget(assignment=assignment, period="2026Q4", target=f"{tag}季度目标"))
     resent = resend_assignment_notice(db.session, assignment, actor=supervisor, now=NOW)

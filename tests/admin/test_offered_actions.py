@@ -13,6 +13,7 @@ from models import Circular, Confirmation, ExtensionRequest, Feedback, Liaison, 
 from models.feedback import ReviewStatus
 from models.outbox import OutboxStatus
 from models.roster import ConfirmationAnswer, CorrectionStatus
+from tests.checking import due_check
 from tests.factories import login, make_item, make_user
 from tests.office import assigned_item, at, build_office, report
 from workflows.feedback import request_extension, review_feedback
@@ -24,15 +25,18 @@ SKIP = re.compile(r"/logout|/ajax/|[?&](sort|desc|page|page_size|search)=|/stati
 
 @pytest.fixture
 def office(app):
-    """A small office with one of every pending step: a report to review, an extension, a draft, a correction."""
+    """A small office with one of every pending step: a report to review, an extension, a draft, a correction, and
+    checks to decide (the item is under the three checks; each share's first check is due)."""
     office = build_office()
-    item = assigned_item(office, deadline=date(2026, 12, 15), now=NOW, title="林区防火检查")
+    item = assigned_item(office, deadline=date(2026, 12, 15), now=NOW, title="林区防火检查", three_checks=True)
     share = {a.unit_id: a for a in item.assignments}
     forest, school, finance = share[office.forest.id], share[office.school.id], share[office.finance.id]
     report(forest, 50, now=NOW)
     reviewed = report(school, 40, now=NOW)
     review_feedback(db.session, reviewed, ReviewStatus.RETURNED, "请补充数据", actor=None, now=NOW)
     request_extension(db.session, finance, date(2026, 12, 31), "设备未到货", by_name="张财", now=NOW)
+    for share in (forest, school, finance):
+        due_check(share, 1, now=NOW)
     make_item_unassigned(office)
     db.session.add(Circular(period="2026-11", title="2026年11月进展通报", body="各单位：草稿", status="draft"))
     liaison = db.session.scalar(db.select(Liaison).where(Liaison.unit_id == office.forest.id))
@@ -158,13 +162,14 @@ def test_should_open_from_each_dashboard_figure_the_list_of_exactly_what_it_coun
     figures = re.findall(r'href="([^"]+)"[^>]*data-count="(\d+)"', dashboard)
     assert figures
     if role in ("admin", "supervisor"):
-        assert {"待审核反馈", "待审批延期", "待审核名录更正", "月通报草稿", "发送失败邮件"} <= set(
+        assert {"待裁定督查", "待审核反馈", "待审批延期", "待审核名录更正", "月通报草稿", "发送失败邮件"} <= set(
             re.findall(r'<div class="small text-muted">([^<]+)</div>', dashboard)
         )
     for url, count in figures:
-        listing = client.get(unescape(url) + "&page_size=100")
+        url = unescape(url)
+        listing = client.get(url + ("&" if "?" in url else "?") + "page_size=100")
         assert listing.status_code == 200, url
-        own = re.escape(urlsplit(unescape(url)).path)
+        own = re.escape(urlsplit(url).path)
         rows = set(re.findall(own + r"details/\?id=(\d+)", listing.get_data(as_text=True)))
         assert len(rows) == int(count), f"{url}: the card says {count}, the list shows {len(rows)}"
 
@@ -217,8 +222,7 @@ def test_should_show_the_reviewer_attachments_consequences_and_history(client, o
         "本次反馈未附文件",
         "退回",
         "不合格",
-        "算作一次督查未通过",
-        "整改通知书",
+        "由督查人员裁定",
         "办理记录",
         "督查通知单",
     ):

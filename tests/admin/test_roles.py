@@ -11,6 +11,7 @@ from models import (
     AuditEvent,
     BureauLeader,
     CalendarDay,
+    CheckGround,
     Circular,
     Confirmation,
     Escalation,
@@ -24,11 +25,12 @@ from models import (
     QuarterTarget,
     Role,
     StandIn,
+    SupervisionCheck,
     Unit,
     User,
 )
+from tests.checking import due_check, failed_check
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
-from tests.office import fail_a_check
 from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
 
@@ -56,6 +58,9 @@ EXPECTED = {
     "quarter_target": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": READS},
     "stand_in": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": set()},
     "confirmation": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
+    "check": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
+    "check_queue": {"admin": {L, D}, "supervisor": {L, D}, "leader": set(), "liaison": set()},
+    "check_ground": {"admin": ALL, "supervisor": ALL, "leader": set(), "liaison": set()},
 }
 MODELS = {
     "item": Item,
@@ -76,6 +81,9 @@ MODELS = {
     "quarter_target": QuarterTarget,
     "stand_in": StandIn,
     "confirmation": Confirmation,
+    "check": SupervisionCheck,
+    "check_queue": SupervisionCheck,
+    "check_ground": CheckGround,
 }
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 SERIAL = itertools.count()
@@ -125,7 +133,7 @@ def record_of(endpoint: str, own: Unit) -> int:
     if endpoint in ("notice", "escalation"):
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
         assign_item(db.session, item, actor=None, now=NOW)
-        escalation = fail_a_check(item.assignments[0], day=date(2026, 12, 15))
+        escalation = failed_check(item.assignments[0], now=NOW)
         return escalation.notice_id if endpoint == "notice" else escalation.id
     if endpoint == "extension":
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
@@ -169,6 +177,15 @@ def record_of(endpoint: str, own: Unit) -> int:
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
         assign_item(db.session, item, actor=None, now=NOW)
         return db.session.scalar(db.select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))
+    if endpoint in ("check", "check_queue"):
+        item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
+        assign_item(db.session, item, actor=None, now=NOW)
+        return due_check(item.assignments[0], now=NOW).id
+    if endpoint == "check_ground":
+        ground = CheckGround(name=f"情形{next(SERIAL)}", sort_order=1, active=True)
+        db.session.add(ground)
+        db.session.flush()
+        return ground.id
     raise AssertionError(endpoint)
 
 

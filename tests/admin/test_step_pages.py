@@ -22,6 +22,9 @@ EXPECTED = {
     "item.resume_view": ("/admin/item/resume/", {"GET", "POST"}, "item.resume"),
     "item.answer_view": ("/admin/item/answer/", {"GET", "POST"}, "item.answer"),
     "assignment.deadline_view": ("/admin/assignment/deadline/", {"GET", "POST"}, "assignment.deadline"),
+    "item.check_dates_view": ("/admin/item/check_dates/", {"GET", "POST"}, "item.check_dates"),
+    "assignment.check_dates_view": ("/admin/assignment/check_dates/", {"GET", "POST"}, "assignment.check_dates"),
+    "check.decide_view": ("/admin/check/decide/", {"GET", "POST"}, "check.decide"),
     "assignment.stop_view": ("/admin/assignment/stop/", {"GET", "POST"}, "assignment.stop"),
     "assignment.resend_view": ("/admin/assignment/resend/", {"POST"}, "assignment.resend"),
     "assignment.revoke_view": ("/admin/assignment/revoke/", {"POST"}, "assignment.revoke"),
@@ -116,13 +119,23 @@ def test_the_item_buttons_are_the_steps_may_allows_in_its_state(app, client, peo
     assert offered == ITEM_BUTTONS[status]
 
 
-def test_the_stop_button_goes_once_the_ladder_is_stopped(app, client, people):
+def test_the_stop_button_goes_once_the_checks_are_stopped(app, client, people):
+    office = build_office()
+    share = assigned_item(office, deadline=date(2026, 12, 15), now=NOW, three_checks=True).assignments[0]
+    db.session.commit()
+    login(client, people[Role.SUPERVISOR].username)
+    url = f"/admin/assignment/details/?id={share.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "停止三次督查</a>" in page and "调整督查日期</a>" in page
+    client.post(f"/admin/assignment/stop/?id={share.id}", data={"reason": "特殊情况"})
+    page = client.get(url).get_data(as_text=True)
+    assert "停止三次督查</a>" not in page and "调整督查日期</a>" not in page and "调整时限" in page
+
+
+def test_the_stop_button_is_only_for_items_under_the_checks(app, client, people):
     office = build_office()
     share = assigned_item(office, deadline=date(2026, 12, 15), now=NOW).assignments[0]
     db.session.commit()
     login(client, people[Role.SUPERVISOR].username)
-    url = f"/admin/assignment/details/?id={share.id}"
-    assert "停止逐级督办" in client.get(url).get_data(as_text=True)
-    client.post(f"/admin/assignment/stop/?id={share.id}", data={"reason": "特殊情况"})
-    page = client.get(url).get_data(as_text=True)
-    assert "停止逐级督办</a>" not in page and "调整时限" in page
+    page = client.get(f"/admin/assignment/details/?id={share.id}").get_data(as_text=True)
+    assert "停止三次督查</a>" not in page and "未纳入三次督查" in page

@@ -178,3 +178,14 @@ def test_should_count_working_days_of_an_existing_item_from_its_registration_so_
     plan = plan_import(db.session, "items", table(task("整改", deadline="5个工作日")), now=NOW)
     assert plan.rows[0].target is existing
     assert plan.rows[0].values["deadline"] == date(2026, 11, 9) and "完成时限" not in str(plan.rows[0].changes)
+
+
+def test_should_put_imported_items_under_the_three_checks_by_their_source(office):
+    data = table(
+        task("春季造林", source="“两会”重点工作"),
+        task("市民来电：林区垃圾", source="便民公开电话", rhythm=None),
+    )
+    run_import(db.session, "items", data, actor="命令行导入", now=NOW)
+    db.session.commit()
+    assert item("春季造林").three_checks is True
+    assert item("市民来电：林区垃圾").three_checks is False
