@@ -101,4 +101,3 @@ def sweep_days(first: date, last: date, hour: int = 9):
     while day <= last:
         sweep(at(day.year, day.month, day.day, hour))
         day += timedelta(days=1)
-

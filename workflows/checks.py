@@ -197,11 +197,13 @@ def _plan_from_today(session: Session, assignment: Assignment, calendar: WorkCal
     session.flush()
 
 
-def set_aside(assignment: Assignment, reason: str) -> int:
-    """The checks still planned are no longer held (the share was finished, cancelled, or taken out of scope)."""
+def set_aside(assignment: Assignment, reason: str, *, undecided_too: bool = False) -> int:
+    """The checks still planned are no longer held (the share was finished, cancelled, or taken out of scope); with
+    `undecided_too`, neither are those awaiting a verdict (the work was cancelled or its checks stopped)."""
+    states = OPEN if undecided_too else (CheckState.PLANNED,)
     count = 0
     for check in assignment.checks:
-        if check.state == CheckState.PLANNED:
+        if check.state in states:
             check.state, check.moot_reason = CheckState.MOOT, reason[:200]
             count += 1
     return count
@@ -432,7 +434,7 @@ def stop_checks(session: Session, assignment: Assignment, reason: str, *, actor,
     if assignment.escalation_stopped_at is not None:
         raise TransitionError("该承办任务已停止三次督查。")
     assignment.escalation_stopped_at, assignment.escalation_stop_reason = now, reason.strip()
-    count = set_aside(assignment, f"已停止督查：{reason.strip()}")
+    count = set_aside(assignment, f"已停止督查：{reason.strip()}", undecided_too=True)
     needs_sweep(assignment, now)
     record_step(session, "停止三次督查", assignment, reason.strip(), now=now)
     session.flush()

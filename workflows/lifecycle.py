@@ -154,7 +154,7 @@ def cancel_item(session: Session, item: Item, reason: str, *, actor, now: dateti
     from workflows.checks import set_aside
 
     for assignment in item.assignments:
-        set_aside(assignment, "事项已撤销")
+        set_aside(assignment, "事项已撤销", undecided_too=True)
     record_step(session, "撤销", item, reason.strip(), now=now)
     session.flush()
 

@@ -8,7 +8,7 @@ import admin_views.workflow_pages as workflow_pages
 from admin_views.permissions import may
 from admin_views.workflow_pages import WorkflowPagesMixin
 from extensions import db
-from models import Role
+from models import ItemSource, Role
 from tests.factories import login, make_item, make_unit, make_user
 from tests.office import assigned_item, at, build_office
 
@@ -134,7 +134,7 @@ def test_the_stop_button_goes_once_the_checks_are_stopped(app, client, people):
 
 def test_the_stop_button_is_only_for_items_under_the_checks(app, client, people):
     office = build_office()
-    share = assigned_item(office, deadline=date(2026, 12, 15), now=NOW).assignments[0]
+    share = assigned_item(office, deadline=date(2026, 12, 15), now=NOW, source=ItemSource.HOTLINE).assignments[0]
     db.session.commit()
     login(client, people[Role.SUPERVISOR].username)
     page = client.get(f"/admin/assignment/details/?id={share.id}").get_data(as_text=True)

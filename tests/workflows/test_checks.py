@@ -509,3 +509,29 @@ def test_should_issue_a_supervision_notice_of_the_source_kind_and_an_immediate_r
     assert f"【催办通知单】{decision.item.number} {decision.item.title}" in subjects
     with pytest.raises(TransitionError, match="请填写催办的内容"):
         urge_now(db.session, decision, "  ", actor=supervisor, now=at(2026, 12, 3, 10))
+
+
+def test_should_take_undecided_checks_off_the_queue_when_the_work_is_cancelled_or_its_checks_stopped(
+    office, supervisor
+):
+    from workflows.checks import stop_checks
+    from workflows.lifecycle import cancel_item
+
+    stopped = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
+    cancelled = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
+    db.session.commit()
+    sweep(at(2026, 12, 8, 9))  # the first checks are due
+    stop_checks(db.session, stopped.assignments[0], "领导同意缓办", actor=supervisor, now=at(2026, 12, 8, 10))
+    cancel_item(db.session, cancelled, "上级撤回", actor=supervisor, now=at(2026, 12, 8, 10))
+    assert [c.state for c in stopped.assignments[0].checks] == [CheckState.MOOT] * 3
+    assert {c.state for a in cancelled.assignments for c in a.checks} == {CheckState.MOOT}
+    assert [c.state for c in stopped.assignments[1].checks][0] == CheckState.DUE  # the other units' checks stay
+    with pytest.raises(TransitionError, match="不再督查"):
+        decide_check(
+            db.session,
+            due_check(stopped.assignments[0], 1),
+            Verdict.FAIL,
+            grounds=["行动迟缓"],
+            actor=supervisor,
+            now=at(2026, 12, 8, 11),
+        )
