@@ -50,7 +50,7 @@ def test_should_assign_from_the_item_page(client, office):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Item, item.id).status == ItemStatus.ASSIGNED
-    assert len(outbox(kind="assignment")) == 2
+    assert len(outbox(kind="decision")) == 2  # a meeting decision: 决定事项办理督查通知单
 
 
 def test_should_refuse_workflow_steps_to_leaders_and_liaisons(client, office):
@@ -162,7 +162,7 @@ def test_should_move_a_deadline_stop_the_ladder_revoke_and_resend_from_the_assig
     assert share.deadline == date(2026, 12, 20) and share.escalation_stop_reason == "特殊情况"
     with pytest.raises(LinkError):
         check_token(db.session, old_token, now=NOW)
-    resent = outbox(recipient_email="wang@forest.example.org", kind="assignment")
+    resent = outbox(recipient_email="wang@forest.example.org", kind="decision")
     assert len(resent) == 2
     # The resent link carries the new link version (the token's timestamp may differ by a second, so compare meaning).
     new_token = re.search(r"/unit/(\S+)", resent[-1].body_text).group(1)

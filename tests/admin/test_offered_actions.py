@@ -158,7 +158,7 @@ def test_should_open_from_each_dashboard_figure_the_list_of_exactly_what_it_coun
     figures = re.findall(r'href="([^"]+)"[^>]*data-count="(\d+)"', dashboard)
     assert figures
     if role in ("admin", "supervisor"):
-        assert {"待审核反馈", "待审批延期", "待审核名录更正", "月通报草稿", "发送失败邮件"} <= set(
+        assert {"待审核反馈", "待审批延期", "待审核名录更正", "通报草稿", "待签发文书", "待决定提请追责", "发送失败邮件"} <= set(
             re.findall(r'<div class="small text-muted">([^<]+)</div>', dashboard)
         )
     for url, count in figures:
@@ -217,7 +217,7 @@ def test_should_show_the_reviewer_attachments_consequences_and_history(client, o
         "本次反馈未附文件",
         "退回",
         "不合格",
-        "算作一次督查未通过",
+        "邮件告知单位",
         "整改通知书",
         "办理记录",
         "督查通知单",

@@ -4,7 +4,6 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from workflows.escalation import fail_check
 
 from extensions import db
 from models import (
@@ -16,7 +15,6 @@ from models import (
     Confirmation,
     Escalation,
     ExtensionRequest,
-    FailureReason,
     Feedback,
     Instruction,
     Item,
@@ -30,8 +28,10 @@ from models import (
     User,
 )
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+from tests.office import fail_next_check
 from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
+from workflows.sanctions import issue_draft
 
 L, D, C, E, X, DEL = "list", "details", "create", "edit", "export", "delete"
 ALL = {L, D, C, E, X, DEL}
@@ -51,7 +51,7 @@ EXPECTED = {
     "notice": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
     "escalation": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
     "extension": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
-    "circular": {"admin": READS | {E, DEL}, "supervisor": READS | {E}, "leader": READS, "liaison": set()},
+    "circular": {"admin": READS | {C, E, DEL}, "supervisor": READS | {C, E}, "leader": READS, "liaison": set()},
     "calendar": {"admin": ALL, "supervisor": READS, "leader": set(), "liaison": set()},
     "outbox": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
     "quarter_target": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": READS},
@@ -124,11 +124,10 @@ def record_of(endpoint: str, own: Unit) -> int:
     if endpoint == "audit":
         return db.session.scalar(db.select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     if endpoint in ("notice", "escalation"):
-        item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
+        item = make_item(own, deadline=date(2026, 12, 15), now=NOW, three_checks=True)
         assign_item(db.session, item, actor=None, now=NOW)
-        escalation = fail_check(
-            db.session, item.assignments[0], FailureReason.NO_FEEDBACK, date(2026, 12, 15), actor=None, now=NOW
-        )
+        escalation = fail_next_check(item.assignments[0], now=NOW)
+        issue_draft(db.session, escalation.notice, actor=None, now=NOW)  # the unit reads a notice once issued
         return escalation.notice_id if endpoint == "notice" else escalation.id
     if endpoint == "extension":
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
