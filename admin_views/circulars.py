@@ -8,7 +8,7 @@ from markupsafe import Markup
 from wtforms import SelectField, StringField, TextAreaField, validators
 
 from admin_views.base import SecureModelView, enum_filters
-from admin_views.formatters import period_column
+from admin_views.formatters import period_column, text_block
 from admin_views.lookups import DetachedAjaxMultipleField, item_loader, unit_loader
 from admin_views.notices import PrintedDocument, print_page
 from admin_views.permissions import may
@@ -83,6 +83,7 @@ class CircularView(WorkflowPagesMixin, SecureModelView):
     column_sortable_list = ["period", "check_day", "sent_at", "updated_at"]
     column_formatters = {
         "period": period_column,
+        "body": text_block,
         "entries": _entries,
         "notice": lambda v, c, m, n: m.notice.number if m.notice else "",
     }

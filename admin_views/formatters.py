@@ -21,6 +21,11 @@ def item_link(view, context, model, name):
     return Markup('<a href="{}">{}</a> {}').format(url, item.number, item.title)
 
 
+def text_block(view, context, model, name):
+    """A document's text with its paragraphs kept (a notice's or circular's body)."""
+    return Markup('<div class="duban-text">{}</div>').format(getattr(model, name) or "")
+
+
 def period_column(view, context, model, name):
     """A period key as the office writes it: 2026年第三季度, 2026年下半年, 2026年11月."""
     return period_text(getattr(model, name))

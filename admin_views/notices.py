@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
-from admin_views.formatters import item_link
+from admin_views.formatters import item_link, text_block
 from admin_views.items import unit_options
 from admin_views.permissions import WORKFLOW, may
 from admin_views.workflow_pages import (
@@ -140,7 +140,11 @@ class NoticeView(WorkflowPagesMixin, SecureModelView):
     column_sortable_list = ["number", "kind", "issued_at"]
     column_searchable_list = ["number", "title", "addressee"]
     column_formatters = {"number": _number, "item": item_link}
-    column_formatters_detail = {"number": lambda v, c, m, n: m.number or "（待签发）", "item": item_link}
+    column_formatters_detail = {
+        "number": lambda v, c, m, n: m.number or "（待签发）",
+        "item": item_link,
+        "body": text_block,
+    }
     column_filters = [
         *enum_filters(Notice.kind, NoticeKind),
         *enum_filters(Notice.status, NoticeStatus),
