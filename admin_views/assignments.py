@@ -35,7 +35,16 @@ from workflows.interventions import issue_supervision_notice, urge_now
 from workflows.lifecycle import WORKING, resend_assignment_notice
 from workflows.notices import assignment_notice_kind
 from workflows.tokens import assignment_link, link_expires_at, revoke_links
-from workflows.visibility import of_unit
+from workflows.visibility import of_unit, told_level_of_share
+
+
+class ToldLevelFilter(FilterEqual):
+    """督查等级: the rung reached; for a liaison, the rung the unit was told of (as the badge shows it)."""
+
+    def apply(self, query, value, alias=None):
+        if current_user.is_authenticated and current_user.role == Role.LIAISON:
+            return query.filter(told_level_of_share() == int(value))
+        return super().apply(query, value, alias)
 
 
 def _status_with_handle(view, context, model, name):
@@ -98,7 +107,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
         FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
         *enum_filters(Assignment.status, AssignmentStatus),
         *enum_filters(Assignment.role, AssignmentRole),
-        FilterEqual(
+        ToldLevelFilter(
             Assignment.escalation_level, "督查等级", options=[(str(k), v) for k, v in ESCALATION_LABELS.items()]
         ),
         DateBetweenFilter(Assignment.deadline, "完成时限"),
@@ -107,6 +116,14 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
 
     def scope_to_unit(self, query, unit_id):
         return query.filter(of_unit(Assignment, unit_id))
+
+    def _apply_sorting(self, query, joins, sort_column, sort_desc):
+        # A liaison sorts by the rung the unit was told of, as the badge shows it, never by an undecided request.
+        if sort_column == "escalation_level" and current_user.role == Role.LIAISON:
+            level = told_level_of_share()
+            query = query.order_by(level.desc() if sort_desc else level.asc())
+            return super()._apply_sorting(query, joins, None, sort_desc)
+        return super()._apply_sorting(query, joins, sort_column, sort_desc)
 
     def assignment_extras(self, assignment):
         """Notices, escalations, reminders, extension requests and deadline changes, for the details page."""

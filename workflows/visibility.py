@@ -45,6 +45,15 @@ def rung_told_to_unit() -> ColumnElement[bool]:
     return and_(issued, or_(Escalation.level < 3, Escalation.decision.is_not(None)))
 
 
+def told_level_of_share() -> ColumnElement[int]:
+    """`told_level` as an SQL expression on Assignment (a liaison's 督查等级 filter)."""
+    return (
+        select(func.coalesce(func.max(Escalation.level), 0))
+        .where(Escalation.assignment_id == Assignment.id, rung_told_to_unit())
+        .scalar_subquery()
+    )
+
+
 def told_level(session: Session, assignment) -> int:
     """The rung the unit has been told of (0 for none): a drafted rung or an undecided 提请追责 is not yet its."""
     level = session.scalar(

@@ -510,3 +510,25 @@ def test_should_show_every_document_screen_in_chinese(client, office, username):
             if words:
                 found[url] = words
     assert shown >= 5 and not found, found
+
+
+def level_filter_url(app, value: str) -> str:
+    """The share list filtered by 督查等级 (the filter's argument as the list itself writes it)."""
+    from models import Assignment
+
+    view = next(v for admin in app.extensions["admin"] for v in admin._views if v.endpoint == "assignment")
+    index, flt = next((i, f) for i, f in enumerate(view._filters) if f.column is Assignment.escalation_level)
+    return f"/admin/assignment/?flt0_{view.get_filter_arg(index, flt)}={value}"
+
+
+def test_should_not_let_a_liaison_find_an_undecided_request_by_the_rung_filter_or_sort(app, client, office):
+    submitted_request(office)
+    share = f"/admin/assignment/details/?id={office.share.id}"
+    login(client, "wang")
+    assert share not in text(client.get(level_filter_url(app, "3")))
+    assert share in text(client.get(level_filter_url(app, "2")))  # the 黄牌警告 the unit received
+    by_rung = client.get("/admin/assignment/?sort=5&desc=1")  # sorted by 督查等级
+    assert by_rung.status_code == 200 and share in text(by_rung) and "提请追责" not in text(by_rung)
+    client.post("/logout")
+    login(client, "sup")
+    assert share in text(client.get(level_filter_url(app, "3")))
