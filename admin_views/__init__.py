@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, url_for
 from flask_admin import Admin
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from markupsafe import escape
@@ -13,13 +14,15 @@ from admin_views.assignments import AssignmentView
 from admin_views.audit import AuditView
 from admin_views.calendar import CalendarDayView
 from admin_views.checks import CheckGroundView, CheckQueueView, CheckView
-from admin_views.dashboard import DashboardView
+from admin_views.circulars import CircularView
+from admin_views.dashboard import DashboardView, filtered_list_url
 from admin_views.extensions import ExtensionView
 from admin_views.feedback import FeedbackView
+from admin_views.formatters import shown_level
 from admin_views.imports import ImportView
 from admin_views.instructions import InstructionView
 from admin_views.items import ItemView
-from admin_views.notices import CircularView, EscalationView, NoticeView
+from admin_views.notices import PENDING, EscalationView, NoticeView
 from admin_views.organisation import LeaderView, LiaisonView, UnitView
 from admin_views.outbox import OutboxView
 from admin_views.permissions import may
@@ -47,6 +50,7 @@ from models import (
     Unit,
     User,
 )
+from models.notice import NoticeStatus
 from models.user import Role
 from web.security import csp_nonce
 
@@ -71,8 +75,25 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(CheckView(SupervisionCheck, name=RoleName("督查记录", "本单位督查"), category="督查督办"))
     admin.add_view(InstructionView(Instruction, name="领导批示", category="督查督办"))
     admin.add_view(NoticeView(Notice, name="通知文书", category="督查督办"))
+    admin.add_link(
+        StepLink(
+            "待签发文书",
+            "notice.workflow",
+            lambda: filtered_list_url(admin, "notice", Notice.status, NoticeStatus.DRAFT),
+            category="督查督办",
+        )
+    )
     admin.add_view(EscalationView(Escalation, name="逐级督办记录", category="督查督办"))
-    admin.add_view(CircularView(Circular, name="月通报", category="督查督办"))
+    admin.add_link(
+        StepLink(
+            "待决定提请追责",
+            "escalation.workflow",
+            lambda: filtered_list_url(admin, "escalation", Escalation.decision, PENDING),
+            category="督查督办",
+        )
+    )
+    admin.add_view(CircularView(Circular, name="通报", category="督查督办"))
+    admin.add_link(StepLink("写通报", "circular.create", lambda: url_for("circular.create_view"), category="督查督办"))
     admin.add_view(QuarterTargetView(QuarterTarget, name="季度目标", category="督查督办"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
@@ -87,7 +108,22 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(AuditView(AuditEvent, name="操作留痕", category="系统"))
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", category="系统"))
     app.add_template_global(lambda step, record=None: may(current_user, step, record), "may")
+    app.add_template_global(shown_level, "shown_level")
     return admin
+
+
+class StepLink(MenuLink):
+    """A menu entry shown to those may() lets take `step`, its address built on each request (a filtered list)."""
+
+    def __init__(self, name: str, step: str, address, *, category: str):
+        super().__init__(name, category=category)
+        self.step, self.address = step, address
+
+    def get_url(self) -> str:
+        return self.address()
+
+    def is_accessible(self) -> bool:
+        return may(current_user, self.step)
 
 
 class RoleName(str):

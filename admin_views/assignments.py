@@ -6,12 +6,19 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from admin_views.base import QueryOptions, SecureModelView, enum_filters
+from admin_views.base import QueryOptions, SecureModelView, enum_filters, safe_return_url
 from admin_views.checks import SHARE_DATES_PAGE
-from admin_views.formatters import assignment_deadline, escalation_badge, item_link
+from admin_views.formatters import assignment_deadline, escalation_badge, item_link, shown_level
 from admin_views.items import unit_options
 from admin_views.permissions import WORKFLOW, may
-from admin_views.workflow_pages import ConfirmForm, DeadlineForm, ReasonForm, StepPage, WorkflowPagesMixin
+from admin_views.workflow_pages import (
+    ConfirmForm,
+    DeadlineForm,
+    NoticeTextForm,
+    ReasonForm,
+    StepPage,
+    WorkflowPagesMixin,
+)
 from audit import record_step
 from clock import china_date, utcnow
 from extensions import db
@@ -22,11 +29,23 @@ from models.item import Item
 from models.notice import Notice
 from models.reminder import ReminderLog
 from models.unit import Unit
+from models.user import Role
 from workflows.checks import stop_checks
 from workflows.feedback import change_deadline
+from workflows.interventions import issue_supervision_notice, urge_now
 from workflows.lifecycle import WORKING, resend_assignment_notice
+from workflows.notices import assignment_notice_kind
 from workflows.tokens import assignment_link, link_expires_at, revoke_links
-from workflows.visibility import of_unit
+from workflows.visibility import of_unit, told_level_of_share
+
+
+class ToldLevelFilter(FilterEqual):
+    """督查等级: the rung reached; for a liaison, the rung the unit was told of (as the badge shows it)."""
+
+    def apply(self, query, value, alias=None):
+        if current_user.is_authenticated and current_user.role == Role.LIAISON:
+            return query.filter(told_level_of_share() == int(value))
+        return super().apply(query, value, alias)
 
 
 def _status_with_handle(view, context, model, name):
@@ -36,6 +55,17 @@ def _status_with_handle(view, context, model, name):
         url = url_for("portal.mine", assignment_id=model.id)
         return Markup('{} <a class="btn btn-sm btn-primary ml-1" href="{}">办理</a>').format(label, url)
     return label
+
+
+def _latest_notice(assignment) -> str:
+    """The kind and number of the share's newest notice ("催办通知单督催〔2026〕3号"), for the message after a step."""
+    notice = db.session.scalar(select(Notice).where(Notice.assignment_id == assignment.id).order_by(Notice.id.desc()))
+    return f"{notice.kind.label}{notice.number}" if notice is not None else "通知"
+
+
+def _back_to_caller(view, assignment) -> str:
+    """After a step opened from the item page (?url=), back there; otherwise to the share's page."""
+    return safe_return_url(view.get_url(".details_view", id=assignment.id))
 
 
 def _revoke(session, assignment, form, *, actor, now):
@@ -73,12 +103,12 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
         "status": _status_with_handle,
     }
     admin_only_columns = ("checks_done", "token_version", "next_action_on")
-    column_formatters_export = {"escalation_level": lambda v, c, m, n: ESCALATION_LABELS[m.escalation_level or 0]}
+    column_formatters_export = {"escalation_level": lambda v, c, m, n: ESCALATION_LABELS[shown_level(m)]}
     column_filters = [
         FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
         *enum_filters(Assignment.status, AssignmentStatus),
         *enum_filters(Assignment.role, AssignmentRole),
-        FilterEqual(
+        ToldLevelFilter(
             Assignment.escalation_level, "督查等级", options=[(str(k), v) for k, v in ESCALATION_LABELS.items()]
         ),
         DateBetweenFilter(Assignment.deadline, "完成时限"),
@@ -88,15 +118,27 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
     def scope_to_unit(self, query, unit_id):
         return query.filter(of_unit(Assignment, unit_id))
 
+    def _apply_sorting(self, query, joins, sort_column, sort_desc):
+        # A liaison sorts by the rung the unit was told of, as the badge shows it, never by an undecided request.
+        if sort_column == "escalation_level" and current_user.role == Role.LIAISON:
+            level = told_level_of_share()
+            query = query.order_by(level.desc() if sort_desc else level.asc())
+            return super()._apply_sorting(query, joins, None, sort_desc)
+        return super()._apply_sorting(query, joins, sort_column, sort_desc)
+
     def assignment_extras(self, assignment):
         """Notices, escalations, reminders, extension requests and deadline changes, for the details page."""
 
+        liaison = current_user.role == Role.LIAISON
+
         def rows(model, *conditions, order):
+            if liaison and model in (Notice, Escalation):  # a draft or a 提请追责 is not the unit's to read
+                conditions = (*conditions, of_unit(model, current_user.unit_id))
             return db.session.scalars(select(model).where(*conditions).order_by(*order)).all()
 
         return {
             "feedbacks": assignment.feedbacks,
-            "notices": rows(Notice, Notice.assignment_id == assignment.id, order=[Notice.issued_at, Notice.id]),
+            "notices": rows(Notice, Notice.assignment_id == assignment.id, order=[Notice.id]),
             "escalations": rows(Escalation, Escalation.assignment_id == assignment.id, order=[Escalation.level]),
             "reminders": rows(
                 ReminderLog, ReminderLog.assignment_id == assignment.id, order=[ReminderLog.slot, ReminderLog.id]
@@ -106,6 +148,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
             ),
             "changes": rows(DeadlineChange, DeadlineChange.assignment_id == assignment.id, order=[DeadlineChange.id]),
             "can_act": may(current_user, "assignment.act", assignment),
+            "notice_name": assignment_notice_kind(assignment.item.source).label,
             "handle_url": url_for("portal.mine", assignment_id=assignment.id)
             if assignment.status in WORKING and may(current_user, "assignment.handle", assignment)
             else None,
@@ -116,6 +159,31 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
         }
 
     step_pages = (
+        StepPage(
+            "notify",
+            "assignment.notify",
+            run=lambda s, a, form, **who: issue_supervision_notice(s, a, form.text.data, **who),
+            said=lambda a: f"{_latest_notice(a)}已发出（进入发件箱，工作时间内发送），并记入办理记录。",
+            title=lambda a: f"发{assignment_notice_kind(a.item.source).label}",
+            form=NoticeTextForm,
+            submit="编号并发送",
+            intro=lambda a: f"向{a.unit.name}发出一份编号的{assignment_notice_kind(a.item.source).label}"
+            "（如：进度不理想，请加快进度），邮件送达该单位联络员，附办理链接。",
+            back=_back_to_caller,
+            doc="发督查通知单: a numbered notice with the supervisor's own text, of the kind the source calls for.",
+        ),
+        StepPage(
+            "urge",
+            "assignment.urge",
+            run=lambda s, a, form, **who: urge_now(s, a, form.text.data, **who),
+            said=lambda a: f"{_latest_notice(a)}已发出（进入发件箱，工作时间内发送），并记入办理记录。",
+            title="立即催办",
+            form=NoticeTextForm,
+            submit="发送催办通知单",
+            intro=lambda a: f"立即向{a.unit.name}发出一份编号的催办通知单，不等下一个催办日。",
+            back=_back_to_caller,
+            doc="立即催办: a numbered 催办通知单 with the supervisor's words, sent now.",
+        ),
         StepPage(
             "deadline",
             "assignment.deadline",

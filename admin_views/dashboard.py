@@ -5,17 +5,33 @@ from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 
+from admin_views.notices import PENDING
 from admin_views.permissions import may
 from clock import china_date, utcnow
 from extensions import db
+from models.escalation import Escalation
 from models.extension import ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from models.item import Item
+from models.notice import Notice, NoticeStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus
 from models.roster import Confirmation, CorrectionStatus
 from models.user import Role
-from workflows.dashboard import dashboard_figures, office_alerts
+from workflows.dashboard import dashboard_figures, leader_alerts, office_alerts
+
+
+def filtered_list_url(admin, endpoint: str, column, value) -> str | None:
+    """The list of `endpoint` filtered by its equality filter on `column` to `value`; None if the user may not read
+    it. The filter decides what the list shows (a card counts the same)."""
+    if not may(current_user, f"{endpoint}.read"):
+        return None
+    view = next(v for v in admin._views if getattr(v, "endpoint", None) == endpoint)
+    for index, flt in enumerate(view._filters or []):
+        if isinstance(flt, FilterEqual) and flt.column is column:
+            value = getattr(value, "value", value)
+            return url_for(f"{endpoint}.index_view", **{f"flt0_{view.get_filter_arg(index, flt)}": value})
+    raise LookupError(f"{endpoint} has no equality filter on {column}")
 
 
 class DashboardView(AdminIndexView):
@@ -29,14 +45,7 @@ class DashboardView(AdminIndexView):
 
     def filtered_url(self, endpoint: str, column, value) -> str | None:
         """The list of `endpoint` filtered to `column == value` (what a card counts); None if the user may not read it."""
-        if not may(current_user, f"{endpoint}.read"):
-            return None
-        view = next(v for v in self.admin._views if getattr(v, "endpoint", None) == endpoint)
-        for index, flt in enumerate(view._filters or []):
-            if isinstance(flt, FilterEqual) and flt.column is column:
-                value = getattr(value, "value", value)
-                return url_for(f"{endpoint}.index_view", **{f"flt0_{view.get_filter_arg(index, flt)}": value})
-        raise LookupError(f"{endpoint} has no equality filter on {column}")
+        return filtered_list_url(self.admin, endpoint, column, value)
 
     @expose("/")
     def index(self):
@@ -44,11 +53,17 @@ class DashboardView(AdminIndexView):
         today = china_date(utcnow())
         figures = dashboard_figures(db.session, today=today, unit_id=unit_id)
         alerts = office_alerts(db.session, today=today) if current_user.role in (Role.ADMIN, Role.SUPERVISOR) else None
+        if alerts:
+            cards = self.cards(alerts)
+        elif current_user.role == Role.LEADER:
+            cards = self.leader_cards(leader_alerts(db.session))
+        else:
+            cards = []
         return self.render(
             "admin/dashboard.html",
             figures=figures,
             alerts=alerts,
-            cards=self.cards(alerts) if alerts else [],
+            cards=cards,
             item_status=Item.status,
             item_source=Item.source,
             unit=current_user.unit if unit_id else None,
@@ -72,10 +87,21 @@ class DashboardView(AdminIndexView):
                 ("confirmation", Confirmation.correction_status, CorrectionStatus.PENDING),
                 "primary",
             ),
-            ("月通报草稿", alerts["draft_circulars"], ("circular", Circular.status, CircularStatus.DRAFT), "primary"),
+            ("待签发文书", alerts["draft_notices"], ("notice", Notice.status, NoticeStatus.DRAFT), "warning"),
+            ("通报草稿", alerts["draft_circulars"], ("circular", Circular.status, CircularStatus.DRAFT), "primary"),
+            ("待决定提请追责", alerts["awaiting_decision"], ("escalation", Escalation.decision, PENDING), "danger"),
             ("待发送邮件", alerts["queued_mail"], ("outbox", OutboxMessage.status, OutboxStatus.QUEUED), "secondary"),
             ("发送失败邮件", alerts["failed_mail"], ("outbox", OutboxMessage.status, OutboxStatus.FAILED), "danger"),
         ]
+        return self._shown(cards)
+
+    def leader_cards(self, alerts: dict) -> list[tuple[str, int, str, str]]:
+        """A leader's to-do card: the 提请追责 waiting for the leadership's decision."""
+        pending = ("escalation", Escalation.decision, PENDING)
+        return self._shown([("待决定提请追责", alerts["awaiting_decision"], pending, "danger")])
+
+    def _shown(self, cards) -> list[tuple[str, int, str, str]]:
+        """The cards whose list the user may open, each with its filtered list's address."""
         shown = []
         for label, count, target, css in cards:
             if isinstance(target, str):

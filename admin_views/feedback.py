@@ -17,7 +17,7 @@ from admin_views.formatters import period_column, review_badge
 from admin_views.items import unit_options
 from admin_views.lookups import assignment_loader
 from admin_views.permissions import may
-from admin_views.workflow_pages import ReviewForm, StepPage, WorkflowPagesMixin
+from admin_views.workflow_pages import PeriodReviewForm, ReviewForm, StepPage, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
 from models.assignment import ESCALATION_LABELS, Assignment, AssignmentStatus
@@ -61,6 +61,12 @@ def _short(text: str, limit: int = 40) -> str:
 def _utc_key(moment):
     """Sort key for timestamps that SQLite returns naive (UTC) and PostgreSQL aware."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment and moment.tzinfo else moment
+
+
+def _marked_slow(form) -> bool:
+    """Did the reviewer mark a period report's progress 进度不理想?"""
+    field = getattr(form, "progress_unsatisfactory", None)
+    return bool(field is not None and field.data)
 
 
 class FeedbackView(WorkflowPagesMixin, SecureModelView):
@@ -242,11 +248,18 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
             "review",
             "feedback.review",
             run=lambda s, feedback, form, **who: review_feedback(
-                s, feedback, ReviewStatus(form.verdict.data), form.comment.data, **who
+                s,
+                feedback,
+                ReviewStatus(form.verdict.data),
+                form.comment.data,
+                progress_unsatisfactory=_marked_slow(form),
+                **who,
             ),
-            done=lambda form: f"审核完成：{ReviewStatus(form.verdict.data).label}。",
+            done=lambda form: f"审核完成：{ReviewStatus(form.verdict.data).label}。"
+            + ("已标记进度不理想，督查通知单已进入发件箱。" if _marked_slow(form) else ""),
             title="审核反馈",
             form=ReviewForm,
+            form_for=lambda feedback: PeriodReviewForm if feedback.period else ReviewForm,
             submit="提交审核结论",
             shown=lambda feedback: feedback.assignment,
             intro=lambda feedback: f"工作进展：{feedback.progress}\n完成比例：{feedback.percent_complete}%\n采取措施："

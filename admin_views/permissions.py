@@ -51,6 +51,13 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
         LEADER: READ_ONLY,
         LIAISON: READ_ONLY,
     },
+    # the office drafts, edits and issues (签发) notices; drafts are the office's alone (leaders read issued ones)
+    "notice": {
+        ADMIN: READ_ONLY | {WORKFLOW},
+        SUPERVISOR: READ_ONLY | {WORKFLOW},
+        LEADER: READ_ONLY,
+        LIAISON: READ_ONLY,
+    },
     "check_queue": {
         ADMIN: frozenset({READ, WORKFLOW}),
         SUPERVISOR: frozenset({READ, WORKFLOW}),
@@ -58,11 +65,16 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
         LIAISON: NOTHING,
     },
     "check_ground": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: NOTHING, LIAISON: NOTHING},
-    "notice": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: READ_ONLY},
-    "escalation": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: READ_ONLY},
+    # the leadership decides a 提请追责 (同意追责 / 不予追责); supervisors read the decisions
+    "escalation": {
+        ADMIN: READ_ONLY | {WORKFLOW},
+        SUPERVISOR: READ_ONLY,
+        LEADER: READ_ONLY | {WORKFLOW},
+        LIAISON: READ_ONLY,
+    },
     "circular": {
-        ADMIN: frozenset({READ, EDIT, DELETE, EXPORT, WORKFLOW}),
-        SUPERVISOR: frozenset({READ, EDIT, EXPORT, WORKFLOW}),
+        ADMIN: frozenset({READ, CREATE, EDIT, DELETE, EXPORT, WORKFLOW}),
+        SUPERVISOR: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),
         LEADER: READ_ONLY,
         LIAISON: NOTHING,
     },
@@ -130,6 +142,22 @@ def _item_checks_to_plan(item) -> bool:
     return bool(item.three_checks) and any(_checks_to_plan(a) for a in item.assignments)
 
 
+def _notice_draft(notice) -> bool:
+    return _state(notice, "status", "draft") and _state(
+        notice, "kind", "rectification", "yellow_card", "accountability"
+    )
+
+
+def _awaiting_decision(escalation) -> bool:
+    notice = getattr(escalation, "notice", None)
+    return (
+        getattr(escalation, "level", None) == 3
+        and notice is not None
+        and _state(notice, "status", "issued")
+        and getattr(escalation, "decision", None) is None
+    )
+
+
 # A step a screen offers: (screen, operation the role needs, what the record's state must allow). The state checks
 # mirror workflows/ (which refuse the step anyway); here they only decide whether a button is shown. The step pages
 # (admin_views/workflow_pages.StepPage) are guarded by the same names, on the role alone: a page opened on a record
@@ -149,7 +177,12 @@ STEPS: dict[str, tuple[str, str, object]] = {
     "circular.edit": ("circular", EDIT, lambda c: _state(c, "status", "draft")),
     "circular.delete": ("circular", DELETE, lambda c: _state(c, "status", "draft")),
     "confirmation.decide": ("confirmation", WORKFLOW, lambda c: _state(c, "correction_status", "pending")),
+    "notice.edit_draft": ("notice", WORKFLOW, _notice_draft),
+    "notice.issue": ("notice", WORKFLOW, _notice_draft),
+    "escalation.decide": ("escalation", WORKFLOW, _awaiting_decision),
     "assignment.act": ("assignment", WORKFLOW, _assignment_working),
+    "assignment.notify": ("assignment", WORKFLOW, _assignment_working),
+    "assignment.urge": ("assignment", WORKFLOW, _assignment_working),
     "assignment.deadline": ("assignment", WORKFLOW, _assignment_working),
     "assignment.resend": ("assignment", WORKFLOW, _assignment_working),
     "assignment.revoke": ("assignment", WORKFLOW, _assignment_working),

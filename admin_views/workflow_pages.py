@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from admin_views.base import safe_return_url
@@ -59,6 +59,49 @@ class ReviewForm(FlaskForm):
     comment = TextAreaField("审核意见", validators=[Length(max=2000, message="审核意见不能超过 2000 字。")])
 
 
+class PeriodReviewForm(ReviewForm):
+    """The review of a period report (月度、季度进展): the verdict, and whether progress is unsatisfactory."""
+
+    progress_unsatisfactory = BooleanField(
+        "进度不理想",
+        description="勾选后向该单位发出《督查通知单》（进度不理想），下次督查时系统据此建议“不合格”（行动迟缓）。",
+    )
+
+
+class DraftForm(FlaskForm):
+    """A drafted notice's title and text, edited before it is issued."""
+
+    title = StringField(
+        "标题", validators=[DataRequired("请填写标题。"), Length(max=300, message="标题不能超过 300 字。")]
+    )
+    body = TextAreaField(
+        "正文",
+        validators=[DataRequired("正文不能为空。"), Length(max=20000, message="正文不能超过 20000 字。")],
+        render_kw={"rows": 20},
+    )
+
+
+class NoticeTextForm(FlaskForm):
+    """A supervisor's own words to a unit (发督查通知单, 立即催办)."""
+
+    text = TextAreaField(
+        "通知内容",
+        validators=[DataRequired("请填写通知内容。"), Length(max=5000, message="通知内容不能超过 5000 字。")],
+        render_kw={"rows": 8},
+    )
+
+
+class AccountabilityDecisionForm(FlaskForm):
+    """The leadership's decision on a 提请追责."""
+
+    decision = RadioField(
+        "决定", choices=[("agree", "同意追责"), ("decline", "不予追责")], validators=[InputRequired("请选择决定。")]
+    )
+    comment = TextAreaField(
+        "意见（不予追责时必填）", validators=[Length(max=2000, message="意见不能超过 2000 字。")], render_kw={"rows": 4}
+    )
+
+
 class DecisionForm(FlaskForm):
     """The decision on an extension request."""
 
@@ -84,18 +127,22 @@ class StepPage:
     """One workflow step taken from a page of its own (GET shows the form, POST runs it) or from a button (POST only).
 
     `run(session, record, form, actor=..., now=...)` calls the workflow; `done` is the Chinese success message (or
-    a function of the valid form); `outcome(view, record, result)` may add a message about what the step produced
-    (the notice it drafted …); `intro`, `shown` and `extra` take the loaded record; `back(view, record)` is where
-    a taken step leads (default: the record's page); `prefill(record)` fills the form on GET.
+    a function of the valid form; `said(record)` instead writes it once the step ran, e.g. with the number); `title`
+    and `submit` may be functions of the record; `form_for(record)` picks the form class for a record (default:
+    `form`); `outcome(view, record, result)` may add a message about what the step produced (the notice it
+    drafted …); `intro`, `shown` and `extra` take the loaded record; `back(view, record)` is where a taken step
+    leads (default: the record's page); `prefill(record)` fills the form on GET.
     """
 
     name: str  # the URL /<name>/ and the endpoint <screen>.<name>_view
     step: str  # the step's name for may(): the one place that says who may take it
     run: Callable
-    done: str | Callable
-    title: str = ""
+    done: str | Callable = ""
+    title: str | Callable = ""
     form: type = ConfirmForm
-    submit: str = ""  # the button's label; the title when left blank
+    submit: str | Callable = ""  # the button's label; the title when left blank
+    form_for: Callable | None = None
+    said: Callable | None = None
     danger: bool = False
     intro: Callable | None = None
     prefill: Callable | None = None
@@ -138,29 +185,35 @@ class WorkflowPagesMixin:
         if not may(current_user, page.step):
             abort(403)
         record = self.record_or_404()
+        form_class = page.form_for(record) if page.form_for else page.form
         if page.button:
-            form = page.form()
+            form = form_class()
             if not form.validate_on_submit():
                 return self.bad_confirm(record)
             return self._run_page(page, record, form) or self.redirect_details(record)
-        form = page.form(data=page.prefill(record) if page.prefill and request.method == "GET" else None)
+        form = form_class(data=page.prefill(record) if page.prefill and request.method == "GET" else None)
         if form.validate_on_submit():
             result = self._run_page(page, record, form)
             if result:
                 return result
+        title = page.title(record) if callable(page.title) else page.title
+        submit = page.submit(record) if callable(page.submit) else page.submit
         return self.step_page(
-            title=page.title,
+            title=title,
             form=form,
             record=page.shown(record) if page.shown else record,
             intro=page.intro(record) if page.intro else "",
-            submit=page.submit or page.title,
+            submit=submit or title,
             danger=page.danger,
             extra=page.extra(self, record) if page.extra else None,
             back_to=self.get_url(".details_view", id=record.id),  # the step's own record, not the one shown
         )
 
     def _run_page(self, page: StepPage, record, form):
-        done = page.done(form) if callable(page.done) else page.done
+        if page.said is not None:
+            done = lambda: page.said(record)  # noqa: E731  (written once the step ran: it may name the number given)
+        else:
+            done = page.done(form) if callable(page.done) else page.done
         back = page.back(self, record) if page.back else self.get_url(".details_view", id=record.id)
         results = []
 
@@ -219,14 +272,16 @@ class WorkflowPagesMixin:
         """Back to the record's page."""
         return redirect(self.get_url(".details_view", id=record.id))
 
-    def run_step(self, step, success: str, back: str):
-        """Run a workflow step and commit; a refused step rolls back and says why (in Chinese)."""
+    def run_step(self, step, success, back: str):
+        """Run a workflow step and commit; a refused step rolls back and says why (in Chinese). `success` is the
+        message, or a function that writes it once the step ran."""
         try:
             step()
+            message = success() if callable(success) else success
             db.session.commit()
         except TransitionError as problem:
             db.session.rollback()
             flash(str(problem), "error")
             return None
-        flash(success, "success")
+        flash(message, "success")
         return redirect(back)

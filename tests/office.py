@@ -13,6 +13,20 @@ from workflows.lifecycle import assign_item
 from workflows.sweep import run_sweep
 
 
+def fail_next_check(assignment, *, now: datetime, grounds=("未按时报送",), actor=None):
+    """A supervisor's 不合格 on the share's next check, its day treated as come (planned first when need be):
+    returns the rung reached (its notice a draft)."""
+    from models.check import CheckState, Verdict
+    from workdays import WorkCalendar
+    from workflows.checks import decide_check, plan_checks
+
+    if not assignment.checks:
+        plan_checks(db.session, assignment, WorkCalendar.load(db.session), now=now)
+    check = next(c for c in assignment.checks if c.state in (CheckState.PLANNED, CheckState.DUE))
+    check.state, check.opened_at = CheckState.DUE, now
+    return decide_check(db.session, check, Verdict.FAIL, grounds=list(grounds), actor=actor, now=now)
+
+
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0, second: int = 0) -> datetime:
     """A moment in China time."""
     return datetime(year, month, day, hour, minute, second, tzinfo=CHINA)

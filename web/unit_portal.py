@@ -35,6 +35,7 @@ from workflows.feedback import (
 from workflows.lifecycle import WORKING, TransitionError
 from workflows.periodic import period_events
 from workflows.tokens import LinkError, check_token, make_token
+from workflows.visibility import notice_told_to_unit, told_level
 
 bp = Blueprint("portal", __name__, url_prefix="/unit")
 LONG_TEXT = 5000
@@ -151,7 +152,8 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
             or_(
                 Notice.assignment_id == assignment.id,
                 (Notice.item_id == assignment.item_id) & (Notice.unit_id == assignment.unit_id),
-            )
+            ),
+            notice_told_to_unit(),
         )
         .order_by(Notice.issued_at, Notice.id)
     ).all()
@@ -175,6 +177,7 @@ def _page(token, assignment, *, ack=None, feedback=None, extension=None, status=
             feedback_form=feedback,
             extension_form=extension or ExtensionForm(prefix="ext"),
             notices=notices,
+            rung=told_level(db.session, assignment),
             extensions=extensions,
             deadline_changes=changes,
             targets=targets,

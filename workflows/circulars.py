@@ -132,6 +132,11 @@ def circular_recipients(session: Session, circular: Circular, *, now: datetime) 
     return recipients
 
 
+def circular_addressee(circular: Circular) -> str:
+    """主送: 各单位 for the monthly circular; 各单位、局领导 for the others (the leaders receive them too)."""
+    return "各单位" if circular.kind == CircularKind.MONTHLY else "各单位、局领导"
+
+
 def send_circular(session: Session, circular: Circular, *, actor, now: datetime):
     """Issue the edited circular with the next number of its kind and e-mail it to every active unit (and, but for
     the monthly one, to the bureau leaders)."""
@@ -144,7 +149,7 @@ def send_circular(session: Session, circular: Circular, *, actor, now: datetime)
         session,
         CIRCULAR_NOTICE_KINDS[circular.kind],
         title=circular.title,
-        addressee="各单位" if circular.kind == CircularKind.MONTHLY else "各单位、局领导",
+        addressee=circular_addressee(circular),
         body=circular.body,
         now=now,
         issued_by=actor_name(actor),

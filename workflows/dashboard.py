@@ -7,14 +7,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment
 from models.check import CheckState, SupervisionCheck
+from models.escalation import Escalation
 from models.extension import ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
 from models.item import Item, ItemSource, ItemStatus
+from models.notice import Notice, NoticeStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus, SweepRun
 from models.roster import Confirmation, CorrectionStatus
 from outbox.public_address import public_url
 from workdays import WorkCalendar, calendar_warnings
+from workflows.sanctions import awaiting_decision
 
 LIST_LIMIT = 20
 
@@ -88,6 +91,8 @@ def office_alerts(session: Session, *, today: date) -> dict:
             count(OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED).label("failed_mail"),
             count(OutboxMessage, OutboxMessage.status == OutboxStatus.QUEUED).label("queued_mail"),
             count(Circular, Circular.status == CircularStatus.DRAFT).label("draft_circulars"),
+            count(Notice, Notice.status == NoticeStatus.DRAFT).label("draft_notices"),
+            count(Escalation, awaiting_decision()).label("awaiting_decision"),
             count(Confirmation, Confirmation.correction_status == CorrectionStatus.PENDING).label("corrections"),
             select(func.max(SweepRun.started_at)).scalar_subquery().label("last_sweep"),
         )
@@ -98,6 +103,12 @@ def office_alerts(session: Session, *, today: date) -> dict:
     alerts["calendar"] = calendar_warnings(WorkCalendar.load(session), today)
     alerts["other_links"] = mail_with_other_links(session, current=public_url())
     return alerts
+
+
+def leader_alerts(session: Session) -> dict:
+    """What waits on the bureau leaders: the 提请追责 submitted for their decision."""
+    waiting = select(func.count()).select_from(Escalation).where(awaiting_decision())
+    return {"awaiting_decision": session.scalar(waiting)}
 
 
 def mail_with_other_links(session: Session, *, current: str) -> dict:

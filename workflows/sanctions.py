@@ -35,6 +35,12 @@ def rung_recipients(session: Session, notice: Notice, *, now: datetime) -> tuple
     return addressed, leader_in_charge(unit)
 
 
+def awaiting_decision():
+    """The SQL condition of a 提请追责 waiting for the leadership: submitted (its notice issued), not yet decided."""
+    submitted = select(Notice.id).where(Notice.status == NoticeStatus.ISSUED)
+    return (Escalation.level == 3) & Escalation.decision.is_(None) & Escalation.notice_id.in_(submitted)
+
+
 def escalation_of(session: Session, notice: Notice) -> Escalation | None:
     """The rung whose notice this is."""
     return session.scalar(select(Escalation).where(Escalation.notice_id == notice.id))
@@ -75,7 +81,7 @@ def issue_draft(session: Session, notice: Notice, *, actor, now: datetime) -> No
         "assignment": assignment,
         "unit": notice.unit,
         "escalation": escalation,
-        "level": escalation.level if escalation is not None else None,  # the ladder mail's colour
+        "level": escalation.level if escalation is not None else None,  # the mail's colour (mail_templates/ladder.html)
         "link": assignment_link(assignment) if assignment is not None else None,
     }
     template = "accountability_request" if notice.kind == NoticeKind.ACCOUNTABILITY else "ladder"

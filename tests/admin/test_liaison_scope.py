@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from clock import CHINA
 from extensions import db
 from models import QuarterTarget, ReviewStatus, Role
-from tests.checking import failed_check
 from tests.conftest import make_config
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+from tests.office import fail_next_check
 from workflows.checks import stop_checks
 from workflows.feedback import (
     FeedbackInput,
@@ -28,7 +28,7 @@ from workflows.feedback import (
     submit_feedback,
 )
 from workflows.lifecycle import assign_item, resend_assignment_notice
-from workflows.sanctions import issue_draft
+from workflows.sanctions import decide_accountability, edit_draft, issue_draft
 from workflows.tokens import assignment_link
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
@@ -77,15 +77,21 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
     )
     decide_extension(db.session, extension, False, f"{tag}审批意见", actor=supervisor, now=NOW)
     change_deadline(db.session, assignment, date(2026, 12, 18), f"{tag}调整理由", actor=supervisor, now=NOW)
-    escalation = failed_check(
-        assignment, now=NOW, actor=supervisor, comment=f"{tag}督查意见", in_person_note=f"{tag}现场督查情况"
+    rungs = [fail_next_check(assignment, now=NOW, actor=supervisor) for _ in range(3)]
+    for rung in rungs[:2]:
+        issue_draft(db.session, rung.notice, actor=supervisor, now=NOW)
+    request = rungs[2].notice
+    edit_draft(
+        db.session, request, title=request.title, body=f"{request.body}\n{tag}请示正文", actor=supervisor, now=NOW
     )
-    issue_draft(db.session, escalation.notice, actor=supervisor, now=NOW)
+    issue_draft(db.session, request, actor=supervisor, now=NOW)
+    decide_accountability(db.session, rungs[2], False, f"{tag}追责意见", actor=None, now=NOW)
+    escalation = rungs[0]
     stop_checks(db.session, assignment, f"{tag}停止理由", actor=supervisor, now=NOW)
     db.session.add(QuarterTarget(assignment=assignment, period="2026Q4", target=f"{tag}季度目标"))
     resent = resend_assignment_notice(db.session, assignment, actor=supervisor, now=NOW)
     db.session.flush()
-    marks += [escalation.notice.number, resent.number]
+    marks += [escalation.notice.number, rungs[1].notice.number, f"{tag}追责意见", resent.number]
     return marks
 
 
@@ -110,6 +116,7 @@ def shared_item(app):
         content="两单位于年底前完成林区防火通道建设。",
         ordering_leader=make_leader("赵局长", title="局长"),
         instruction="请督查室跟踪落实。",
+        three_checks=True,
         responsible_leader=make_leader("钱副局长"),
         responsible_person="孙责任",
         deadline=date(2026, 12, 15),
@@ -122,6 +129,7 @@ def shared_item(app):
     ours_marks = unit_story(share[ours.id], "甲单位", "0457-1110001", supervisor, upload_dir)
     theirs_marks = unit_story(share[theirs.id], "乙单位", "0457-2220002", supervisor, upload_dir)
     theirs_marks += ["yi-secret@example.org", "13900000002"]
+    theirs_marks += ["甲单位请示正文"]  # the 提请追责 is the leadership's: its text never reaches the unit
     own_link = assignment_link(share[ours.id])
     db.session.commit()
     return {"item": item, "ours": ours_marks, "theirs": theirs_marks, "own_link": urlsplit(own_link).path}

@@ -15,8 +15,9 @@ from models.outbox import OutboxStatus
 from models.roster import ConfirmationAnswer, CorrectionStatus
 from tests.checking import due_check
 from tests.factories import login, make_item, make_user
-from tests.office import assigned_item, at, build_office, report
+from tests.office import assigned_item, at, build_office, fail_next_check, report
 from workflows.feedback import request_extension, review_feedback
+from workflows.sanctions import issue_draft
 
 NOW = at(2026, 11, 26, 10)
 USERS = {"admin": Role.ADMIN, "supervisor": Role.SUPERVISOR, "leader": Role.LEADER, "liaison": Role.LIAISON}
@@ -55,8 +56,19 @@ def office(app):
     failed.status = OutboxStatus.FAILED
     for name, role in USERS.items():
         make_user(name, role, unit=office.forest if role == Role.LIAISON else None)
+    documents(office)
     db.session.commit()
     return office
+
+
+def documents(office):
+    """The documents waiting on someone: the forest farm's drafted 整改通知书 (and its 通报批评 draft), and the
+    school's 提请追责 submitted to the leadership after three failed checks."""
+    checked = assigned_item(office, deadline=date(2026, 12, 18), now=NOW, title="造林绿化", three_checks=True)
+    share = {a.unit_id: a for a in checked.assignments}
+    fail_next_check(share[office.forest.id], now=NOW)
+    for _ in range(3):
+        issue_draft(db.session, fail_next_check(share[office.school.id], now=NOW).notice, actor=None, now=NOW)
 
 
 def make_item_unassigned(office):
@@ -162,9 +174,16 @@ def test_should_open_from_each_dashboard_figure_the_list_of_exactly_what_it_coun
     figures = re.findall(r'href="([^"]+)"[^>]*data-count="(\d+)"', dashboard)
     assert figures
     if role in ("admin", "supervisor"):
-        assert {"待裁定督查", "待审核反馈", "待审批延期", "待审核名录更正", "月通报草稿", "发送失败邮件"} <= set(
-            re.findall(r'<div class="small text-muted">([^<]+)</div>', dashboard)
-        )
+        assert {
+            "待裁定督查",
+            "待审核反馈",
+            "待审批延期",
+            "待审核名录更正",
+            "通报草稿",
+            "待签发文书",
+            "待决定提请追责",
+            "发送失败邮件",
+        } <= set(re.findall(r'<div class="small text-muted">([^<]+)</div>', dashboard))
     for url, count in figures:
         url = unescape(url)
         listing = client.get(url + ("&" if "?" in url else "?") + "page_size=100")
@@ -223,6 +242,8 @@ def test_should_show_the_reviewer_attachments_consequences_and_history(client, o
         "退回",
         "不合格",
         "由督查人员裁定",
+        "邮件告知单位",
+        "整改通知书",
         "办理记录",
         "督查通知单",
     ):

@@ -29,10 +29,12 @@ from models import (
     Unit,
     User,
 )
-from tests.checking import due_check, failed_check
+from tests.checking import due_check
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+from tests.office import fail_next_check
 from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
+from workflows.sanctions import issue_draft
 
 L, D, C, E, X, DEL = "list", "details", "create", "edit", "export", "delete"
 ALL = {L, D, C, E, X, DEL}
@@ -52,7 +54,7 @@ EXPECTED = {
     "notice": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
     "escalation": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
     "extension": {"admin": READS, "supervisor": READS, "leader": READS, "liaison": READS},
-    "circular": {"admin": READS | {E, DEL}, "supervisor": READS | {E}, "leader": READS, "liaison": set()},
+    "circular": {"admin": READS | {C, E, DEL}, "supervisor": READS | {C, E}, "leader": READS, "liaison": set()},
     "calendar": {"admin": ALL, "supervisor": READS, "leader": set(), "liaison": set()},
     "outbox": {"admin": READS, "supervisor": READS, "leader": set(), "liaison": set()},
     "quarter_target": {"admin": ALL, "supervisor": ALL, "leader": READS, "liaison": READS},
@@ -131,9 +133,10 @@ def record_of(endpoint: str, own: Unit) -> int:
     if endpoint == "audit":
         return db.session.scalar(db.select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     if endpoint in ("notice", "escalation"):
-        item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
+        item = make_item(own, deadline=date(2026, 12, 15), now=NOW, three_checks=True)
         assign_item(db.session, item, actor=None, now=NOW)
-        escalation = failed_check(item.assignments[0], now=NOW)
+        escalation = fail_next_check(item.assignments[0], now=NOW)
+        issue_draft(db.session, escalation.notice, actor=None, now=NOW)  # the unit reads a notice once issued
         return escalation.notice_id if endpoint == "notice" else escalation.id
     if endpoint == "extension":
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)

@@ -33,8 +33,15 @@ EXPECTED = {
     "confirmation.approve_view": ("/admin/confirmation/approve/", {"POST"}, "confirmation.decide"),
     "confirmation.reject_view": ("/admin/confirmation/reject/", {"POST"}, "confirmation.decide"),
     "circular.send_view": ("/admin/circular/send/", {"POST"}, "circular.send"),
+    "assignment.notify_view": ("/admin/assignment/notify/", {"GET", "POST"}, "assignment.notify"),
+    "assignment.urge_view": ("/admin/assignment/urge/", {"GET", "POST"}, "assignment.urge"),
+    "notice.draft_view": ("/admin/notice/draft/", {"GET", "POST"}, "notice.edit_draft"),
+    "notice.issue_view": ("/admin/notice/issue/", {"POST"}, "notice.issue"),
+    "escalation.decide_view": ("/admin/escalation/decide/", {"GET", "POST"}, "escalation.decide"),
 }
 ROLES_TAKING_STEPS = {Role.ADMIN, Role.SUPERVISOR}  # the office; leaders read, liaisons report through their page
+# Steps that are not the office's: the leadership decides a 提请追责 (and an admin may, for them).
+TAKERS = {"escalation.decide_view": {Role.ADMIN, Role.LEADER}}
 
 
 def declared_pages(app):
@@ -68,9 +75,10 @@ def people(app):
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
 def test_a_role_the_matrix_refuses_gets_403(app, client, people, endpoint):
     url, methods, step = EXPECTED[endpoint]
+    takers = TAKERS.get(endpoint, ROLES_TAKING_STEPS)
     for role, user in people.items():
-        assert may(user, step) is (role in ROLES_TAKING_STEPS), (role, step)
-        if role in ROLES_TAKING_STEPS:
+        assert may(user, step) is (role in takers), (role, step)
+        if role in takers:
             continue
         login(client, user.username)
         for method in methods:
