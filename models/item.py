@@ -87,8 +87,11 @@ OPEN_ITEM_STATUSES = (
 )
 
 
-def _three_checks_default(context) -> bool:
-    """An item inserted without saying is under the three checks when its source is (imports, the demo, forms)."""
+def _three_checks_default(context=None) -> bool:
+    """An item inserted without saying is under the three checks when its source is (imports, the demo); a form
+    asks for the default without a row (context None) and decides by the source itself."""
+    if context is None:
+        return False
     return under_checks_by_default(context.get_current_parameters().get("source"))
 
 
@@ -123,7 +126,9 @@ class Item(Timestamped, Base):
     status: Mapped[ItemStatus] = mapped_column(
         enum_column(ItemStatus), default=ItemStatus.REGISTERED, index=True, info=label("状态")
     )
-    three_checks: Mapped[bool] = mapped_column(Boolean, default=_three_checks_default, server_default="0", info=label("纳入三次督查"))
+    three_checks: Mapped[bool] = mapped_column(
+        Boolean, default=_three_checks_default, server_default="0", info=label("纳入三次督查")
+    )
     check_interval_days: Mapped[int | None] = mapped_column(SmallInteger, info=label("逾期催办间隔（工作日）"))
     status_reason: Mapped[str | None] = mapped_column(Text, info=label("暂停/撤销原因"))
     answer: Mapped[str | None] = mapped_column(Text, info=label("答复内容"))

@@ -3,7 +3,9 @@
     .venv/bin/python scripts/bench_sweep.py [--items 100000] [--due 100] [--repeat 5] [--database-url URL]
 
 The sweep's cost must follow what is due, not the size of the table: target ≤ 2× between the two sizes.
-Each measured sweep is rolled back, so every repetition does the same work (reminders or rungs for the due ones).
+Each measured sweep is rolled back, so every repetition does the same work: half the due shares are under the three
+checks with their first check today (the sweep opens its record with a proposal), half are hotline calls past their
+deadline (the sweep sends an overdue reminder).
 """
 
 import argparse
@@ -21,9 +23,10 @@ import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
+from audit import act_as  # noqa: E402
 from clock import CHINA  # noqa: E402
 from extensions import db  # noqa: E402
-from models import Assignment, Item, ItemSource, Liaison, Unit, UnitKind  # noqa: E402
+from models import Assignment, Item, ItemSource, Liaison, SupervisionCheck, Unit, UnitKind  # noqa: E402
 from workflows.sweep import run_sweep  # noqa: E402
 
 NOW = datetime(2026, 12, 16, 9, 0, tzinfo=CHINA)  # a Wednesday
@@ -35,10 +38,16 @@ def add_items(count: int, start: int, units: list[int], *, due: int = 0) -> None
     rng = random.Random(start)  # nosec B311
     created = datetime(2026, 1, 1, tzinfo=UTC)
     for chunk in range(0, count, 5000):
-        items, assignments = [], []
+        items, assignments, checks = [], [], []
         for n in range(start + chunk, start + min(count, chunk + 5000)):
             is_due = n - start < due
+            checked = is_due and (n - start) % 2 == 0
             deadline = date(2026, 12, 15) if is_due else date(2026, 1, 1) + timedelta(days=rng.randrange(0, 700))
+            if checked:
+                deadline = date(2026, 12, 31)
+                for number, day in ((1, TODAY), (2, date(2026, 12, 23)), (3, deadline)):
+                    checks.append({"assignment_id": n + 1, "round": number, "planned_on": day, "state": "planned"})
+            source = ItemSource.MEETING_DECISION if checked else ItemSource.HOTLINE if is_due else None
             items.append(
                 {
                     "id": n + 1,
@@ -46,7 +55,7 @@ def add_items(count: int, start: int, units: list[int], *, due: int = 0) -> None
                     "year": 2026,
                     "seq": n + 1,
                     "title": f"基准事项{n + 1}",
-                    "source": rng.choice(list(ItemSource)).value,
+                    "source": (source or rng.choice(list(ItemSource))).value,
                     "lead_unit_id": units[n % len(units)],
                     "deadline": deadline,
                     "rhythm": "one_off",
@@ -57,6 +66,7 @@ def add_items(count: int, start: int, units: list[int], *, due: int = 0) -> None
             )
             assignments.append(
                 {
+                    "id": n + 1,
                     "item_id": n + 1,
                     "unit_id": units[n % len(units)],
                     "role": "lead",
@@ -75,6 +85,8 @@ def add_items(count: int, start: int, units: list[int], *, due: int = 0) -> None
             )
         db.session.execute(sa.insert(Item), items)
         db.session.execute(sa.insert(Assignment), assignments)
+        if checks:
+            db.session.execute(sa.insert(SupervisionCheck), checks)
         db.session.commit()
 
 
@@ -86,6 +98,7 @@ def measure(repeat: int) -> tuple[float, int]:
         report = run_sweep(db.session, now=NOW)
         times.append(time.perf_counter() - started)
         examined = report.examined
+        assert report.checks_opened and report.reminders, report  # nosec B101 (both kinds of work were done)
         db.session.rollback()
     return statistics.median(times), examined
 
@@ -104,6 +117,7 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir})  # nosec B105
     with app.app_context():
         upgrade()
+        act_as(db.session, None, now=NOW)  # the benchmark is an edge: the system sets up the office
         units = []
         for i in range(54):
             unit = Unit(

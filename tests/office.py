@@ -101,3 +101,22 @@ def sweep_days(first: date, last: date, hour: int = 9):
     while day <= last:
         sweep(at(day.year, day.month, day.day, hour))
         day += timedelta(days=1)
+
+
+def fail_a_check(assignment, *, day: date, actor=None, ground: str = "行动迟缓", issue: bool = True):
+    """A supervisor fails the share's next check on `day` (held early if need be) and, unless told not to, issues
+    the notice it drafts; returns the rung reached (Escalation)."""
+    from models import CheckState, Verdict
+    from workdays import WorkCalendar
+    from workflows.checks import OPEN, decide_check, plan_checks
+    from workflows.sanctions import issue_draft
+
+    moment = at(day.year, day.month, day.day, 10)
+    if not assignment.checks:
+        plan_checks(db.session, assignment, WorkCalendar.load(db.session), now=moment)
+    check = next(c for c in assignment.checks if c.state in OPEN)
+    check.planned_on, check.state = min(check.planned_on, day), CheckState.DUE
+    escalation = decide_check(db.session, check, Verdict.FAIL, grounds=[ground], actor=actor, now=moment)
+    if issue:
+        issue_draft(db.session, escalation.notice, actor=actor, now=moment)
+    return escalation

@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
-from workflows.escalation import fail_check, stop_escalation
 
 from clock import CHINA
 from extensions import db
-from models import FailureReason, QuarterTarget, ReviewStatus, Role
+from models import QuarterTarget, ReviewStatus, Role
 from tests.conftest import make_config
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+from tests.office import fail_a_check
+from workflows.checks import stop_checks
 from workflows.feedback import (
     FeedbackInput,
     Upload,
@@ -75,8 +76,8 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
     )
     decide_extension(db.session, extension, False, f"{tag}审批意见", actor=supervisor, now=NOW)
     change_deadline(db.session, assignment, date(2026, 12, 18), f"{tag}调整理由", actor=supervisor, now=NOW)
-    escalation = fail_check(db.session, assignment, FailureReason.NO_FEEDBACK, date(2026, 12, 21), actor=None, now=NOW)
-    stop_escalation(db.session, assignment, f"{tag}停止理由", actor=supervisor, now=NOW)
+    escalation = fail_a_check(assignment, day=date(2026, 12, 21), actor=supervisor, ground=f"{tag}不合格情形")
+    stop_checks(db.session, assignment, f"{tag}停止理由", actor=supervisor, now=NOW)
     db.session.add(QuarterTarget(assignment=assignment, period="2026Q4", target=f"{tag}季度目标"))
     resent = resend_assignment_notice(db.session, assignment, actor=supervisor, now=NOW)
     db.session.flush()

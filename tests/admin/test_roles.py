@@ -4,7 +4,6 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from workflows.escalation import fail_check
 
 from extensions import db
 from models import (
@@ -16,7 +15,6 @@ from models import (
     Confirmation,
     Escalation,
     ExtensionRequest,
-    FailureReason,
     Feedback,
     Instruction,
     Item,
@@ -30,6 +28,7 @@ from models import (
     User,
 )
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
+from tests.office import fail_a_check
 from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
 
@@ -126,9 +125,7 @@ def record_of(endpoint: str, own: Unit) -> int:
     if endpoint in ("notice", "escalation"):
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)
         assign_item(db.session, item, actor=None, now=NOW)
-        escalation = fail_check(
-            db.session, item.assignments[0], FailureReason.NO_FEEDBACK, date(2026, 12, 15), actor=None, now=NOW
-        )
+        escalation = fail_a_check(item.assignments[0], day=date(2026, 12, 15))
         return escalation.notice_id if endpoint == "notice" else escalation.id
     if endpoint == "extension":
         item = make_item(own, deadline=date(2026, 12, 15), now=NOW)

@@ -41,7 +41,7 @@ def test_should_assign_every_unit_with_a_numbered_notice_and_a_personal_link(off
         "zhang@finance.example.org",
     ]
     for message in messages:
-        assert message.subject == f"【督查通知单】{item.number} {item.title}"
+        assert message.subject == f"【决定事项办理督查通知单】{item.number} {item.title}"
         assert "http://duban.test/unit/" in message.body_text and "2026年12月15日" in message.body_text
     assert (
         db.session.scalar(db.select(AuditEvent.summary).where(AuditEvent.action == "交办"))
