@@ -592,6 +592,10 @@ def test_should_load_the_demo_from_the_command_line_once_and_print_the_accounts(
     for username in ("duchayuan", "juzhang", "lianluoyuan"):
         assert re.search(rf"用户名: {username}\s+密码: \S{{14}}", result.output)
     assert "督查事项 60 件" in result.output and "历史邮件已标记为已发送" in result.output
+    waiting = re.search(
+        r"待裁定督查 (\d+) 项.*待发送的通报批评 (\d+) 份；局领导待决定的提请追责 (\d+) 份", result.output
+    )
+    assert waiting and all(int(n) > 0 for n in waiting.groups()), result.output
     counts = table_counts()
 
     again = runner.invoke(args=SEED_ARGS)
