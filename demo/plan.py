@@ -1,8 +1,9 @@
 """Planning the demo office: a pure function of a seeded random generator, `now` and the working-day calendar.
 
 The plan only contains what people do (register, 交办, 签收, report, review, ask for more time, suspend, cancel,
-answer); demo.office replays it through the real workflows, and the sweep adds what the rules do (reminders,
-the ladder, periodic checks). So the plan keeps to the rules the workflows enforce:
+answer, decide a check, issue a notice, decide a 提请追责); demo.office replays it through the real workflows, and
+the sweep adds what the rules do (reminders, check requests, check records with their proposals, periodic cycles).
+So the plan keeps to the rules the workflows enforce:
 
 - a unit reports only after the previous report of the same period was reviewed, and never on a paused item;
 - a share is 办结 only by a 100% final report that was accepted; an item closes when all its shares are, and a
