@@ -25,6 +25,7 @@ class WorkCalendar:
         self.overrides = dict(overrides or {})
         self.maintained_years = {day.year for day in self.overrides}
         self.unknown_years: set[int] = set()
+        self._known: dict[date, bool] = {}  # answers already given (the sweep asks about the same days many times)
 
     @classmethod
     def load(cls, session: Session) -> "WorkCalendar":
@@ -46,6 +47,13 @@ class WorkCalendar:
 
     def is_workday(self, day: date) -> bool:
         """Whether `day` is a working day (调休 make-up Saturdays count, statutory holidays do not)."""
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: date) -> bool:
+        """is_workday, asked of the admin rows, then the library, then the Monday–Friday fallback."""
         if day in self.overrides:
             return self.overrides[day]
         try:

@@ -6,12 +6,24 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
 from audit import act_as
 from cli.options import now_option
 from clock import china_time
 from demo.office import office_is_empty, seed_demo
 from extensions import db
+from models import (
+    CheckState,
+    Circular,
+    CircularKind,
+    CircularStatus,
+    Escalation,
+    Notice,
+    NoticeStatus,
+    SupervisionCheck,
+)
+from models.escalation import TOP_RUNG
 
 
 @click.command("seed-demo")
@@ -37,6 +49,8 @@ def seed_demo_command(now, if_empty):
             f"  已按每日督办扫描重演 {result['sweeps']} 天的办理经过（催办、三次督查、阶段报送、月通报），"
             "这些历史邮件已标记为已发送。"
         )
+    if result["sweeps"]:
+        click.echo(demo_waiting(db.session))
     if not any(result[key] for key in ("leaders", "units", "liaisons", "users", "items")):
         click.echo("  演示数据已齐全，未新增任何记录。")
     if result["accounts"]:
@@ -50,6 +64,25 @@ def seed_demo_command(now, if_empty):
         for line in lines:
             click.echo(line)
         click.echo(f"  （已保存到 {password_file}，权限 600。）")
+
+
+def demo_waiting(session) -> str:
+    """What the demo leaves for its users to do: the week's checks, the drafts, the 提请追责 awaiting a leader."""
+    due = session.scalar(select(func.count()).where(SupervisionCheck.state == CheckState.DUE))
+    drafts = session.scalar(select(func.count()).where(Notice.status == NoticeStatus.DRAFT))
+    circulars = session.scalar(
+        select(func.count()).where(Circular.kind == CircularKind.CRITICISM, Circular.status == CircularStatus.DRAFT)
+    )
+    awaiting = session.scalar(
+        select(func.count())
+        .select_from(Escalation)
+        .join(Notice, Notice.id == Escalation.notice_id)
+        .where(Escalation.level == TOP_RUNG, Notice.status == NoticeStatus.ISSUED, Escalation.decision.is_(None))
+    )
+    return (
+        f"  督查员待办：待裁定督查 {due} 项，待签发的整改通知书、黄牌警告、提请追责 {drafts} 份，"
+        f"待发送的通报批评 {circulars} 份；局领导待决定的提请追责 {awaiting} 份。"
+    )
 
 
 def save_private_lines(path: Path, lines: list[str]) -> None:

@@ -119,7 +119,20 @@ class DemoItem(NamedTuple):
     instruction: str | None = None
     followup: tuple[str, str] | None = None
     reason: str | None = None
+    story: str | None = None  # a three-checks story the demo must tell (see STORIES)
 
+
+# The three-checks stories the demo always tells, whatever `now` is (demo.plan dates these items so, and their lead
+# unit's part): the lead unit of each of these items is silent (or reports too late), and the supervisor follows the
+# proposed 不合格 on its checks.
+STORIES = {
+    # failed checks 1 and 2 (整改通知书 and 通报批评, 黄牌警告 issued); its third check is in this week's queue
+    "third_check_due": "第三次督查待裁定",
+    # failed all three checks; the 提请追责 was submitted to the leadership and awaits a leader's decision
+    "accountability_pending": "提请追责待局领导决定",
+    # failed its first check a week ago: the 整改通知书 and the day's 通报批评 are drafts the supervisor has yet to send
+    "first_check_failed": "整改通知书待签发",
+}
 
 S = ItemSource
 # fmt: off
@@ -187,7 +200,7 @@ ITEMS = (
              reason="待上级医保政策调整文件下发后再行推进，暂停办理。"),
     DemoItem(S.LEADER_INSTRUCTION, "overdue", "林业医院", ("计财科",), "林业医院新院区建设前期手续办理",
              "完成新院区项目立项、用地预审、环评和初步设计等前期手续。",
-             "局长", "前期手续要专人盯办，争取早日开工。"),
+             "局长", "前期手续要专人盯办，争取早日开工。", story="accountability_pending"),
     DemoItem(S.LEADER_INSTRUCTION, "closed", "计财科", ("人事劳资科",), "确保职工工资按时足额发放",
              "统筹资金调度，确保在岗职工工资和各项津补贴按时足额发放，不得拖欠。",
              "局长", "职工工资是底线，任何情况下都要确保按时足额发放。"),
@@ -210,7 +223,8 @@ ITEMS = (
              "营林", "上级批示：“综合监测数据要真实准确。”请调查规划队按期完成并严把质量关。"),
     DemoItem(S.HIGHER_INSTRUCTION, "overdue", "安全生产科", (), "落实上级领导关于安全生产“一岗双责”的批示",
              "全面梳理各单位安全生产“一岗双责”落实情况，形成专题报告上报。",
-             "局长", "上级批示：“安全生产必须党政同责、一岗双责。”请安全生产科按时限报送落实情况。"),
+             "局长", "上级批示：“安全生产必须党政同责、一岗双责。”请安全生产科按时限报送落实情况。",
+             story="third_check_due"),
     DemoItem(S.HIGHER_INSTRUCTION, "assigned", "森林病虫害防治检疫站", ("营林科",),
              "落实上级领导关于松材线虫病疫情防控的批示",
              "开展松材线虫病秋季普查，加强疫木和松木制品检疫监管，严防疫情传入。",
@@ -229,7 +243,8 @@ ITEMS = (
     DemoItem(S.MEETING_DECISION, "registered", "营林科", (), "编制下一年度营林生产计划",
              "局长办公会议决定：编制下一年度造林、抚育和种苗生产计划，报局长办公会审议。", "营林"),
     DemoItem(S.MEETING_DECISION, "progress", "纪委", ("审计科",), "开展“三重一大”制度执行情况专项检查",
-             "局党委会议决定：对各单位“三重一大”事项集体决策制度执行情况开展专项检查。", "纪委"),
+             "局党委会议决定：对各单位“三重一大”事项集体决策制度执行情况开展专项检查。", "纪委",
+             story="first_check_failed"),
     DemoItem(S.MEETING_DECISION, "cancelled", "供水公司", ("计财科",), "推进城区供水管网改造二期工程",
              "局长办公会议决定：启动城区供水管网改造二期工程前期工作。", "局长",
              reason="该工程已纳入上级老旧管网改造项目统一实施，本事项撤销。"),
@@ -356,3 +371,37 @@ EXTENSION_REASONS = (
     "涉及多个单位协调，部分事项需提交局长办公会研究，申请适当延长时限。",
 )
 EXTENSION_APPROVALS = ("理由充分，同意延期，请按新时限完成。", "同意延期，请抓紧推进并按期反馈。")
+
+# The supervisor's verdicts on the checks (督查意见), by what the check found.
+CHECK_PASS_COMMENTS = (
+    "贯彻及时，措施具体可行，进度符合要求。",
+    "已按要求报送，工作有序推进，评定合格。",
+    "经审阅报送材料，阶段任务完成较好。",
+)
+CHECK_PENDING_PASS_COMMENTS = (
+    "督查时反馈尚在审核，经审核反馈内容属实、措施可行，评定合格。",
+    "待审核的反馈已审阅，工作进展符合要求，评定合格。",
+)
+CHECK_OVERRIDE_COMMENTS = (
+    "系统建议不合格（未见书面报送），经现场督查，该单位已传达部署并落实专人，工作正常推进，评定合格，请今后按时报送。",
+    "书面反馈未按时报送，但现场督查看到整改已见成效，评定合格，提醒按时报送材料。",
+)
+CHECK_SAME_DAY_COMMENT = "督查当日已报送反馈（系统生成记录时尚未收到），经审核符合要求，评定合格。"
+CHECK_IN_PERSON_NOTES = (
+    "督查室到现场查看，听取单位负责人汇报，查阅会议记录和工作台账。",
+    "现场察看施工进度，与一线负责人座谈，核实完成量。",
+)
+CHECK_FAIL_COMMENTS = {
+    1: ("截至督查日未报送贯彻落实情况，未见具体工作措施，请立即整改并报送整改情况。",
+        "传达部署滞后，工作措施不具体，进度明显落后于时间节点。"),
+    2: ("下发整改通知书后仍未见整改成效，整改不到位。", "整改措施未落实，工作效果不明显。"),
+    3: ("至完成时限仍未完成任务，有令不行，建议提请局党委、林业局追究责任。",
+        "逾期未完成，且未说明原因，未履行应尽职责。"),
+}  # fmt: skip
+CHECK_EXTRA_GROUNDS = {
+    1: ("不按时传达贯彻", "没有切实可行的措施", "行动迟缓"),
+    2: ("整改不到位",),
+    3: ("有令不行、有禁不止",),
+}
+ACCOUNTABILITY_AGREED = ("同意追责，请纪委牵头依规依纪处理。", "同意，请组织部、纪委按程序办理。")
+ACCOUNTABILITY_DECLINED = ("该单位已说明客观原因并提出补救措施，暂不追责，由分管领导约谈主要负责人。",)

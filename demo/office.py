@@ -3,9 +3,12 @@
 Each item's planned history (demo.plan) is replayed through the real workflows at the planned moments:
 registration, 交办 with its numbered 督查通知单, 签收, feedback and its review, 延期申请, 暂停 and 撤销, and the answer
 to a proposer or caller. In a fresh office the sweep is replayed too, every morning of those three months, so the
-reminders, the three-round ladder, the periodic checks and the monthly circulars are exactly what the rules make
-of that history. The e-mail of the past is marked as sent, and every open share is left for the next sweep to look
-at. Nothing here reads the clock: everything happens at `now` or at moments planned from it.
+reminders, the three checks' requests and records, the periodic cycles and the monthly circulars are exactly what
+the rules make of that history; and what people do about the checks is replayed on top (demo.plan.CheckHandling):
+the supervisor's verdicts on the checks the sweep opened, the 整改通知书, 黄牌警告 and 提请追责 they drafted issued
+with each check day's 通报批评, and the leaders' decisions on the 提请追责 — leaving this week's checks in the
+queue and the latest notices as drafts. The e-mail of the past is marked as sent, and every open share is left for
+the next sweep to look at. Nothing here reads the clock: everything happens at `now` or at moments planned from it.
 """
 
 import heapq
@@ -18,7 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from clock import CHINA, china_date
@@ -27,9 +30,11 @@ from demo.plan import (
     EMAIL_DOMAIN,
     HISTORY_DAYS,
     AssignmentPlan,
+    CheckHandling,
     ItemPlan,
     ReportPlan,
     UnitPlan,
+    plan_check_handling,
     plan_office,
 )
 from demo.roster import bounce_one_address, tend_roster
@@ -37,28 +42,39 @@ from models import (
     Assignment,
     AuditEvent,
     BureauLeader,
+    CheckState,
     Circular,
+    CircularEntry,
+    CircularKind,
     CircularStatus,
+    Escalation,
     Feedback,
     Instruction,
     Item,
     ItemStatus,
     Liaison,
     Notice,
+    NoticeStatus,
     OutboxMessage,
     OutboxStatus,
+    ReviewStatus,
     Role,
+    SupervisionCheck,
     Unit,
     User,
 )
+from models.item import under_checks_by_default
 from workdays import WorkCalendar
 from workflows.accounts import create_user, find_user, generate_password
+from workflows.checks import Proposal, decide_check, propose
 from workflows.circulars import send_circular
+from workflows.deadlines import deadline_end
 from workflows.feedback import FeedbackInput, acknowledge, decide_extension, request_extension, review_feedback
 from workflows.feedback import submit_feedback as submit_feedback_form
 from workflows.items import save_item
 from workflows.lifecycle import assign_item, cancel_item, needs_sweep, record_answer, suspend_item
 from workflows.roster import save_liaison
+from workflows.sanctions import decide_accountability, issue_draft
 from workflows.sweep import run_sweep
 
 COUNT_KEYS = (
@@ -101,7 +117,8 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
     existing_titles = set(session.scalars(select(Item.title).where(Item.title.in_([s.title for s in data.ITEMS]))))
     missing = [plan for plan in items_plan if plan.spec.title not in existing_titles]
     if missing:
-        replay = _Replay(session, units, leaders, units_plan, calendar, counts, now=now)
+        handling = plan_check_handling(now, items_plan, calendar)
+        replay = _Replay(session, units, leaders, units_plan, calendar, counts, handling, now=now)
         for plan in missing:
             replay.add_item(plan)
         first_assigned = min((china_date(plan.assigned) for plan in missing if plan.assigned), default=None)
@@ -135,12 +152,16 @@ def _history_in_time_order(session: Session, *, after_id: int) -> None:
     ).all()
     ids = [event.id for event in events]
     wanted = [event.id for event in sorted(events, key=lambda e: (e.at, e.id))]
-    if ids == wanted:
+    moves = [{"old": -old_id, "new": new_id} for new_id, old_id in zip(ids, wanted, strict=True) if new_id != old_id]
+    if not moves:
         return
     session.flush()
-    session.execute(update(AuditEvent).where(AuditEvent.id > after_id).values(id=-AuditEvent.id))
-    for new_id, old_id in zip(ids, wanted, strict=True):
-        session.execute(update(AuditEvent).where(AuditEvent.id == -old_id).values(id=new_id))
+    table = AuditEvent.__table__
+    connection = session.connection()
+    connection.execute(table.update().where(table.c.id > after_id).values(id=-table.c.id))
+    # one statement executed for every moved event (executemany), then those that keep their number
+    connection.execute(table.update().where(table.c.id == bindparam("old")).values(id=bindparam("new")), moves)
+    connection.execute(table.update().where(table.c.id < 0).values(id=-table.c.id))
     session.expire_all()
 
 
@@ -277,16 +298,31 @@ def _ensure_accounts(session: Session, plans: list[UnitPlan], leaders: dict, cou
 class _Replay:
     """The demo's history as one timeline of steps (people's actions and the morning sweeps), run in order."""
 
-    def __init__(self, session: Session, units: dict, leaders: dict, units_plan: list, calendar, counts, *, now):
+    def __init__(
+        self,
+        session: Session,
+        units: dict,
+        leaders: dict,
+        units_plan: list,
+        calendar,
+        counts,
+        handling: CheckHandling,
+        *,
+        now,
+    ):
         self.session, self.units, self.leaders = session, units, leaders
         self.calendar, self.counts, self.now = calendar, counts, now
+        self.handling = handling
         self.supervisor: User | None = find_user(session, data.SUPERVISOR_ACCOUNT[0])
         self.liaison_account: User | None = find_user(session, data.LIAISON_ACCOUNT[0])
+        # the leader who decides the 提请追责: the demo's leader account, or (when that username was taken) by name
+        self.leader = find_user(session, data.LEADER_ACCOUNT[0]) or leaders[data.LEADER_ACCOUNT[1]].name
         self.contacts = {plan.name: (plan.liaison_name, plan.mobile) for plan in units_plan}
         self.upload_dir = Path(current_app.config["UPLOAD_FOLDER"])
         self.items: dict[str, Item] = {}
         self.assignments: dict[tuple[str, str], Assignment] = {}
         self.circulars_planned: set[int] = set()
+        self.checks_planned: set[int] = set()
         self._queue: list = []
         self._order = itertools.count()
 
@@ -361,6 +397,7 @@ class _Replay:
             responsible_person=lead.head_name,
             deadline=plan.deadline,
             rhythm=plan.rhythm,
+            three_checks=under_checks_by_default(spec.source),  # as the item form proposes it
             status=ItemStatus.REGISTERED,
         )
         save_item(self.session, item, [self.units[name] for name in spec.co], actor=self.supervisor, now=moment)
@@ -442,7 +479,10 @@ class _Replay:
     def _sweep(self, moment: datetime) -> None:
         run_sweep(self.session, now=moment)
         self.counts["sweeps"] += 1
-        drafts = self.session.scalars(select(Circular).where(Circular.status == CircularStatus.DRAFT)).all()
+        self._plan_verdicts(moment)
+        drafts = self.session.scalars(
+            select(Circular).where(Circular.status == CircularStatus.DRAFT, Circular.kind == CircularKind.MONTHLY)
+        ).all()
         for circular in drafts:
             if circular.id in self.circulars_planned:
                 continue
@@ -454,3 +494,85 @@ class _Replay:
 
     def _send_circular(self, circular: Circular, moment: datetime) -> None:
         send_circular(self.session, circular, actor=self.supervisor, now=moment)
+
+    # --- the three checks: verdicts, notices, the leaders' decisions -------------------------------------------
+
+    def _plan_verdicts(self, moment: datetime) -> None:
+        """Plan the supervisor's verdicts on the checks this sweep opened (none for this week's: they wait)."""
+        opened = self.session.scalars(
+            select(SupervisionCheck.id).where(SupervisionCheck.state == CheckState.DUE).order_by(SupervisionCheck.id)
+        ).all()
+        new = [check_id for check_id in opened if check_id not in self.checks_planned]
+        self.checks_planned.update(new)
+        deciding = self.handling.decision_moment(china_date(moment), self.calendar) if new else None
+        if deciding is not None:
+            self.at(deciding, self.supervisor, partial(self._decide, new))
+
+    def _decide(self, check_ids: list[int], moment: datetime) -> None:
+        """The supervisor goes through the checks opened on one day, each share's in order, and gives the verdicts;
+        the notices the failures drafted are issued the next working day (but for the latest check days)."""
+        checks = self.session.scalars(select(SupervisionCheck).where(SupervisionCheck.id.in_(check_ids))).all()
+        climbed: dict = {}
+        for check in sorted(checks, key=lambda c: (c.assignment_id, c.round)):
+            if check.state != CheckState.DUE:
+                continue
+            assignment = check.assignment
+            share = (assignment.item.title, assignment.unit.name)
+            proposal = Proposal(check.proposed, check.proposed_ground)
+            that_day = deadline_end(check.planned_on)
+            reported_that_day = any(
+                check.opened_at < f.submitted_at <= that_day and f.review_status == ReviewStatus.ACCEPTED
+                for f in assignment.feedbacks
+            )
+            choice = self.handling.verdict(
+                share, check.round, proposal, propose(check, moment), reported_that_day=reported_that_day
+            )
+            escalation = decide_check(
+                self.session,
+                check,
+                choice.verdict,
+                grounds=choice.grounds,
+                comment=choice.comment,
+                in_person_on=china_date(moment) if choice.in_person_note else None,
+                in_person_note=choice.in_person_note,
+                actor=self.supervisor,
+                now=moment,
+            )
+            if escalation is not None:
+                climbed.setdefault(escalation.round_date, []).append(escalation.id)
+        for check_day, escalation_ids in climbed.items():
+            issuing = self.handling.issue_moment(check_day, moment, self.calendar)
+            if issuing is not None:
+                self.at(issuing, self.supervisor, partial(self._issue, escalation_ids))
+
+    def _issue(self, escalation_ids: list[int], moment: datetime) -> None:
+        """签发 the drafted notices of one check day's failures and send the day's 通报批评 naming the first-rung
+        units; a 提请追责 goes to the leadership, who decide it some days later."""
+        escalations = self.session.scalars(
+            select(Escalation).where(Escalation.id.in_(escalation_ids)).order_by(Escalation.level, Escalation.id)
+        ).all()
+        criticisms = self.session.scalars(
+            select(Circular)
+            .join(CircularEntry, CircularEntry.circular_id == Circular.id)
+            .where(CircularEntry.escalation_id.in_(escalation_ids), Circular.status == CircularStatus.DRAFT)
+            .distinct()
+        ).all()
+        for circular in criticisms:
+            send_circular(self.session, circular, actor=self.supervisor, now=moment)
+        for escalation in escalations:
+            if escalation.notice is None or escalation.notice.status != NoticeStatus.DRAFT:
+                continue
+            issue_draft(self.session, escalation.notice, actor=self.supervisor, now=moment)
+            if escalation.level == 3:
+                assignment = escalation.assignment
+                share = (assignment.item.title, assignment.unit.name)
+                decision = self.handling.leader_decision(share, moment, self.calendar)
+                if decision is not None:
+                    deciding, agreed, comment = decision
+                    step = partial(self._leader_decides, escalation.id, agreed, comment)
+                    self.at(deciding, self.leader, step)
+
+    def _leader_decides(self, escalation_id: int, agreed: bool, comment: str, moment: datetime) -> None:
+        """A bureau leader decides a submitted 提请追责 (同意追责 / 不予追责)."""
+        escalation = self.session.get(Escalation, escalation_id)
+        decide_accountability(self.session, escalation, agreed, comment, actor=self.leader, now=moment)

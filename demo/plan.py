@@ -1,15 +1,23 @@
 """Planning the demo office: a pure function of a seeded random generator, `now` and the working-day calendar.
 
 The plan only contains what people do (register, 交办, 签收, report, review, ask for more time, suspend, cancel,
-answer); demo.office replays it through the real workflows, and the sweep adds what the rules do (reminders,
-the ladder, periodic checks). So the plan keeps to the rules the workflows enforce:
+answer, decide a check, issue a notice, decide a 提请追责); demo.office replays it through the real workflows, and
+the sweep adds what the rules do (reminders, check requests, check records with their proposals, periodic cycles).
+So the plan keeps to the rules the workflows enforce:
 
 - a unit reports only after the previous report of the same period was reviewed, and never on a paused item;
 - a share is 办结 only by a 100% final report that was accepted; an item closes when all its shares are, and a
   proposal or hotline call only after its answer is recorded, which comes after the last acceptance;
-- periodic units send a report for each period by its report day (a few monthly ones come late: laggards), and
-  their final report (not a period report) is what the deadline's check rounds look at;
-- rungs of the ladder are not planned: they follow from the deadline, the reports and the rounds.
+- periodic units send a report for each period by its report day (a few monthly ones come late: laggards);
+- the three checks are the sweep's (their dates follow from assignment and deadline, their proposals from the
+  reports); what people do about them is planned here (CheckHandling): a supervisor decides each opened check a few
+  working days later — mostly as proposed, sometimes overriding it — except the checks opened in the last
+  QUEUE_DAYS working days, which wait in the queue; the next working day the supervisor issues the notices the
+  failures drafted and sends the check day's 通报批评, except for the latest check days (left as drafts); a leader
+  decides a 提请追责 some days after it was submitted, unless it is recent. The rungs follow from those verdicts.
+- data.STORIES are told whatever `now` is: those items are dated, and their lead unit behaves, so that the office
+  always has a share whose third check is in this week's queue after two failed checks, a 提请追责 awaiting a
+  leader, and a failed first check whose 整改通知书 and 通报批评 are still drafts.
 """
 
 import random
@@ -27,13 +35,18 @@ from models import (
     Satisfaction,
     UnitKind,
 )
+from models.check import Verdict
+from models.item import SOURCES_UNDER_CHECKS
 from workdays import WorkCalendar
+from workflows.checks import Proposal, plan_dates
 from workflows.periodic import month_label, quarter_label, report_day
+from workflows.rules import rules
 
 SEED = 2026
 HISTORY_DAYS = 90  # items are spread over this many days before `now`
 EMAIL_DOMAIN = "example.org"  # reserved for examples (RFC 2606): demo mail can never reach a real person
 LATE_MONTHLY_REPORT = 0.15  # the chance that a monthly report comes in after its report day
+MISSED_CHECK_REPORT = 0.15  # the chance that a unit at work sends nothing for its first or second check
 ANSWER_SOURCES = (ItemSource.STAFF_PROPOSAL, ItemSource.HOTLINE)
 
 RHYTHM_BY_SOURCE = {ItemSource.KEY_WORK: Rhythm.QUARTERLY, ItemSource.BENEFIT_PROJECT: Rhythm.MONTHLY}
@@ -67,6 +80,17 @@ LAST_REVIEW_BY_OUTCOME = {
 }
 # Outcomes whose periodic share ends with a final report (period None), and how it was judged.
 FINAL_REPORT_OUTCOMES = ("accepted", "submitted", "failing")
+# The stories' dates, in working days from today: (deadline, registration before the deadline). The first and second
+# checks fall at a third and two thirds of the way (workflows.checks.plan_dates): "third_check_due" has its third
+# check two working days ago (in the queue) and its second twelve ago; "accountability_pending" its third ten ago;
+# "first_check_failed" its first about seven ago (decided, notices not yet issued) and its second still to come.
+STORY_DAYS = {"third_check_due": (-2, 30), "accountability_pending": (-10, 27), "first_check_failed": (13, 30)}
+# What the stories' lead units do: nothing at all, or (first_check_failed) their first report only after check 1.
+STORY_OUTCOMES = {"third_check_due": "silent", "accountability_pending": "silent", "first_check_failed": "in_progress"}
+QUEUE_DAYS = 5  # checks opened in the last five working days (today included) wait in the supervisor's queue
+HELD_DAYS = 7  # notices of checks held this many working days ago or later are still drafts (see CheckHandling)
+LEADER_DECISION_DAYS = 10  # working days from a 提请追责's submission to the leader's decision
+OVERRIDE_SHARE = 0.2  # the share of proposed 不合格 a supervisor overrides after seeing the unit in person
 
 
 @dataclass
@@ -126,6 +150,7 @@ class AssignmentPlan:
     acknowledged: datetime | None = None
     reports: list[ReportPlan] = field(default_factory=list)
     extension: ExtensionPlan | None = None
+    story: str | None = None  # one of data.STORIES when this share tells it
 
 
 @dataclass
@@ -215,6 +240,10 @@ def plan_item(rng: random.Random, spec: data.DemoItem, now: datetime, calendar: 
     today = china_date(now)
     rhythm = RHYTHM_BY_SOURCE.get(spec.source, Rhythm.ONE_OFF)
     created_day, deadline = _schedule(rng, spec.state, rhythm, today, calendar)
+    if spec.story:
+        to_deadline, span = STORY_DAYS[spec.story]
+        deadline = calendar.add_working_days(today, to_deadline)
+        created_day = calendar.add_working_days(deadline, -span)
     created = _office_time(rng, created_day, now)
     assigned = None if spec.state == "registered" else _clamp(created + timedelta(minutes=rng.randint(60, 300)), now)
     settled = None
@@ -232,8 +261,17 @@ def plan_item(rng: random.Random, spec: data.DemoItem, now: datetime, calendar: 
         outcome = rng.choice(lead_choices if unit == spec.lead else co_choices)
         if rhythm != Rhythm.ONE_OFF and outcome == "assigned":
             outcome = "in_progress"  # periodic units all report their periods (the deadline is months away)
-        share = AssignmentPlan(unit, outcome, STATUS_BY_OUTCOME[outcome])
-        if assigned is not None and outcome not in ("pending", "assigned", "cancelled"):
+        story = spec.story if unit == spec.lead else None
+        if story:
+            outcome = STORY_OUTCOMES[story]
+        share = AssignmentPlan(unit, outcome, STATUS_BY_OUTCOME[outcome], story=story)
+        if story == "first_check_failed":  # the unit's first report comes after its first check
+            first_check = plan_dates(china_date(assigned), deadline, rhythm, calendar)[0]
+            after = _office_time(rng, calendar.add_working_days(first_check, 1), now)
+            _plan_work(
+                rng, share, spec.source, rhythm, assigned, deadline, last_day, now, calendar, reports_after=after
+            )
+        elif assigned is not None and outcome not in ("pending", "assigned", "cancelled") and not story:
             _plan_work(rng, share, spec.source, rhythm, assigned, deadline, last_day, now, calendar)
         if settled is not None:
             _stop_at(share, settled)
@@ -296,14 +334,31 @@ def _schedule(rng: random.Random, state: str, rhythm: Rhythm, today: date, calen
 
 
 def _plan_work(
-    rng, share: AssignmentPlan, source, rhythm, assigned: datetime, deadline: date, last_day: date, now, calendar
+    rng,
+    share: AssignmentPlan,
+    source,
+    rhythm,
+    assigned: datetime,
+    deadline: date,
+    last_day: date,
+    now,
+    calendar,
+    *,
+    reports_after: datetime | None = None,
 ):
-    """签收 and the reports of one share; a share that never reported (silent) never acknowledged either."""
+    """签收 and the reports of one share (one-off shares: none before `reports_after`, when given); a share that
+    never reported (silent) never acknowledged either."""
     acknowledged = _later(
         rng, _office_time(rng, calendar.add_working_days(china_date(assigned), rng.randint(0, 2)), now), assigned, now
     )
     if rhythm == Rhythm.ONE_OFF:
-        reports = _one_off_reports(rng, source, share.outcome, acknowledged, last_day, now, calendar)
+        start = max(acknowledged, reports_after) if reports_after else acknowledged
+        reports = []
+        if source in SOURCES_UNDER_CHECKS:
+            check_days = plan_dates(china_date(assigned), deadline, rhythm, calendar)[:2]
+            reports = _check_reports(rng, source, share.outcome, start, check_days, last_day, now, calendar)
+        start = max([start] + [r.reviewed or r.submitted for r in reports])
+        reports += _one_off_reports(rng, source, share.outcome, start, last_day, now, calendar)
     else:
         reports = _periodic_reports(
             rng, source, rhythm, share.outcome, assigned, acknowledged, deadline, last_day, now, calendar
@@ -323,6 +378,27 @@ def _stop_at(share: AssignmentPlan, settled: datetime) -> None:
     for report in share.reports:
         if report.reviewed is not None and report.reviewed >= settled:
             report.reviewed, report.review, report.comment = None, ReviewStatus.PENDING, None
+
+
+def _check_reports(
+    rng, source, outcome: str, after: datetime, check_days: tuple, last_day: date, now, calendar
+) -> list[ReportPlan]:
+    """The reports a unit at work sends when asked before its first and second checks (in the few working days
+    before each, mostly accepted); a silent or failing unit sends none, and now and then a unit misses one."""
+    reports, cursor = [], after
+    if outcome in ("silent", "failing"):
+        return reports
+    for number, day in enumerate(check_days, 1):
+        start = max(china_date(cursor), calendar.add_working_days(day, -rules().check_request_days_before))
+        end = calendar.add_working_days(day, -1)
+        if end > last_day or start > end or rng.random() < MISSED_CHECK_REPORT:
+            continue
+        review = ReviewStatus.ACCEPTED if rng.random() < 0.85 else ReviewStatus.RETURNED
+        percent = rng.randint(20, 40) if number == 1 else rng.randint(50, 75)
+        report = _report(rng, source, _random_day(rng, start, end), cursor, percent, review, None, now, calendar)
+        reports.append(report)
+        cursor = report.reviewed or report.submitted
+    return reports
 
 
 def _one_off_reports(rng, source, outcome: str, after: datetime, last_day: date, now, calendar) -> list[ReportPlan]:
@@ -452,7 +528,7 @@ def plan_extensions(rng: random.Random, items: list[ItemPlan], now: datetime, ca
         for plan in items
         if plan.spec.state == "progress" and plan.rhythm == Rhythm.ONE_OFF
         for share in plan.assignments
-        if share.outcome == "in_progress" and share.acknowledged is not None
+        if share.outcome == "in_progress" and share.acknowledged is not None and not share.story
     ]
     deadlines = {id(share): plan.deadline for plan in items for share in plan.assignments}
     rng.shuffle(candidates)
@@ -479,6 +555,127 @@ def plan_extensions(rng: random.Random, items: list[ItemPlan], now: datetime, ca
             )
         if approved and pending:
             return
+
+
+@dataclass(frozen=True)
+class CheckVerdict:
+    """What the supervisor decides on one check: the verdict, its grounds and comment, and what they saw in person."""
+
+    verdict: Verdict
+    grounds: tuple[str, ...] = ()
+    comment: str = ""
+    in_person_note: str = ""
+
+
+@dataclass(frozen=True)
+class CheckHandling:
+    """What the office does about the checks the sweep opens: when and how a supervisor decides them, when the
+    notices the failures drafted are issued with the check day's 通报批评, and when a leader decides a 提请追责.
+
+    Every choice is drawn from a generator seeded by SEED and what it is about (a day, a share's check), so the
+    history comes out the same whatever order the replay asks in.
+    """
+
+    now: datetime
+    queue_from: date  # checks opened on or after this day wait in the queue (待裁定督查)
+    held_from: date  # the notices of checks held on or after this day are still drafts
+    followed: frozenset[tuple[str, str]]  # (item title, unit) of the story shares: proposals followed, never overridden
+
+    def decision_moment(self, opened_on: date, calendar: WorkCalendar) -> datetime | None:
+        """When the supervisor decides the checks opened on `opened_on` (one to three working days later, in the
+        morning); None while they are in this week's queue."""
+        if opened_on >= self.queue_from:
+            return None
+        rng = _keyed_rng("decide", opened_on.isoformat())
+        day = calendar.add_working_days(opened_on, rng.choice((1, 1, 2, 3)))
+        return _at_or_none(day, rng.randint(9 * 60, 11 * 60 + 30), self.now)
+
+    def verdict(
+        self,
+        share: tuple[str, str],
+        number: int,
+        proposal: Proposal,
+        now_proposed: Proposal,
+        *,
+        reported_that_day: bool = False,
+    ) -> CheckVerdict:
+        """The verdict on check `number` of `share`, given the proposal made when the sweep opened the check, what
+        the record proposes now, and whether an accepted report came in later on the check day itself: 待定 is
+        decided on the report's review, 合格 is confirmed, and 不合格 is mostly confirmed (grounds from the report's
+        words) but overridden when the report came in that day, and now and then after a visit (现场督查)."""
+        rng = _keyed_rng("verdict", *share, str(number))
+        if proposal.verdict == Verdict.FAIL and reported_that_day:
+            return CheckVerdict(Verdict.PASS, comment=data.CHECK_SAME_DAY_COMMENT)
+        if proposal.verdict == Verdict.PENDING:
+            if now_proposed.verdict == Verdict.FAIL:
+                return CheckVerdict(Verdict.FAIL, (now_proposed.ground,), rng.choice(data.CHECK_FAIL_COMMENTS[number]))
+            return CheckVerdict(Verdict.PASS, comment=rng.choice(data.CHECK_PENDING_PASS_COMMENTS))
+        if proposal.verdict == Verdict.PASS:
+            return CheckVerdict(Verdict.PASS, comment=rng.choice(data.CHECK_PASS_COMMENTS))
+        if share not in self.followed and rng.random() < OVERRIDE_SHARE:
+            return CheckVerdict(
+                Verdict.PASS,
+                comment=rng.choice(data.CHECK_OVERRIDE_COMMENTS),
+                in_person_note=rng.choice(data.CHECK_IN_PERSON_NOTES),
+            )
+        grounds = [proposal.ground or "未按时报送"]
+        extra = rng.choice(data.CHECK_EXTRA_GROUNDS[number])
+        if extra not in grounds and (share in self.followed or rng.random() < 0.5):
+            grounds.append(extra)
+        return CheckVerdict(Verdict.FAIL, tuple(grounds), rng.choice(data.CHECK_FAIL_COMMENTS[number]))
+
+    def issue_moment(self, check_day: date, decided: datetime, calendar: WorkCalendar) -> datetime | None:
+        """When the supervisor issues the notices drafted by the failures of `check_day`'s checks (and sends its
+        通报批评): the working day after the verdicts; None for the latest check days, left as drafts."""
+        if check_day >= self.held_from:
+            return None
+        rng = _keyed_rng("issue", check_day.isoformat())
+        day = calendar.add_working_days(china_date(decided), 1)
+        return _at_or_none(day, rng.randint(10 * 60, 16 * 60), self.now)
+
+    def leader_decision(
+        self, share: tuple[str, str], submitted: datetime, calendar: WorkCalendar
+    ) -> tuple[datetime, bool, str] | None:
+        """(when, agreed, comment) of the leader's decision on a 提请追责 submitted at `submitted`; None while it
+        waits (those submitted in the last LEADER_DECISION_DAYS working days)."""
+        rng = _keyed_rng("leader", *share)
+        day = calendar.add_working_days(china_date(submitted), LEADER_DECISION_DAYS)
+        moment = _at_or_none(day, rng.randint(14 * 60, 17 * 60), self.now)
+        if moment is None:
+            return None
+        agreed = rng.random() < 0.75
+        comment = rng.choice(data.ACCOUNTABILITY_AGREED if agreed else data.ACCOUNTABILITY_DECLINED)
+        return moment, agreed, comment
+
+
+def plan_check_handling(now: datetime, items: list[ItemPlan], calendar: WorkCalendar) -> CheckHandling:
+    """The office's handling of the checks for a history ending at `now` (see CheckHandling and the stories)."""
+    today = china_date(now)
+    held_from = calendar.add_working_days(today, -HELD_DAYS)
+    for plan in items:
+        for share in plan.assignments:
+            if share.story == "first_check_failed" and plan.assigned is not None:
+                first_check = plan_dates(china_date(plan.assigned), plan.deadline, plan.rhythm, calendar)[0]
+                held_from = min(held_from, first_check)
+    return CheckHandling(
+        now=now,
+        queue_from=calendar.add_working_days(today, -(QUEUE_DAYS - 1)),
+        held_from=held_from,
+        followed=frozenset(
+            (plan.spec.title, share.unit) for plan in items for share in plan.assignments if share.story
+        ),
+    )
+
+
+def _keyed_rng(*key: str) -> random.Random:
+    """A generator seeded by SEED and `key` (string seeds are hashed the same in every process)."""
+    return random.Random(":".join((str(SEED), *key)))  # nosec B311
+
+
+def _at_or_none(day: date, minutes: int, now: datetime) -> datetime | None:
+    """`day` at `minutes` past midnight, China time, as aware UTC; None when that is not before `now`."""
+    moment = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=CHINA).astimezone(UTC)
+    return moment if moment < now else None
 
 
 def _random_day(rng: random.Random, start: date, end: date) -> date:

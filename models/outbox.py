@@ -24,6 +24,8 @@ OTHER_MAIL_KINDS = {
     "feedback_accepted": "反馈通过",
     "extension_decision": "延期审批",
     "period_reminder": "进展报送提醒",
+    "check_request": "督查报送提醒",
+    "accountability_decision": "追责决定",
     "roster_confirmation": "名录核对",
     "roster_reminder": "名录核对提醒",
 }

@@ -62,8 +62,9 @@ def reminder_slots(assignment: Assignment, calendar: WorkCalendar, *, until: dat
             slots.append(Slot(due_day, ReminderKind.DUE))
         every = assignment.item.check_interval_days or office_rules.overdue_reminder_every_days
         if every:
-            for n in range(1, OVERDUE_HORIZON):
-                day = calendar.add_working_days(assignment.deadline, every * n)
+            day = assignment.deadline
+            for _ in range(1, OVERDUE_HORIZON):
+                day = calendar.add_working_days(day, every)  # the deadline + every × n working days
                 slots.append(Slot(day, ReminderKind.OVERDUE))
                 if day > until:
                     break

@@ -1,5 +1,7 @@
 """The demo office: a realistic, reproducible roster and items at every stage, loaded once however often it runs,
-whose history went through the real workflows and the daily sweep — so the next sweep finds nothing to correct."""
+whose history went through the real workflows and the daily sweep — so the next sweep finds nothing to correct —
+and whose three checks were decided by a supervisor, never by the sweep: this week's checks wait in the queue, the
+latest notices are drafts, and a 提请追责 awaits a leader."""
 
 import re
 from collections import defaultdict
@@ -11,8 +13,9 @@ import sqlalchemy as sa
 from app import create_app
 from audit import act_as
 from clock import CHINA, china_date
-from demo.office import seed_demo
-from demo.plan import plan_office
+from demo import data
+from demo.office import SWEEP_ACTOR, seed_demo
+from demo.plan import QUEUE_DAYS, plan_office
 from extensions import db
 from models import (
     LADDER_KINDS,
@@ -23,7 +26,10 @@ from models import (
     AuditEvent,
     Base,
     BureauLeader,
+    CheckState,
     Circular,
+    CircularEntry,
+    CircularKind,
     CircularStatus,
     Confirmation,
     DeadlineChange,
@@ -38,20 +44,30 @@ from models import (
     Liaison,
     Notice,
     NoticeKind,
+    NoticeStatus,
     OutboxMessage,
     OutboxStatus,
     ReminderLog,
     ReviewStatus,
     Rhythm,
     Role,
+    SupervisionCheck,
     Tenure,
     Unit,
     UnitKind,
     User,
+    Verdict,
 )
+from models.item import under_checks_by_default
+from models.notice import LEADERSHIP
 from tests.conftest import empty_all_tables, make_config
 from workdays import WorkCalendar
 from workflows.accounts import find_user
+from workflows.checks import decide_check
+from workflows.circulars import send_circular
+from workflows.notices import ASSIGNMENT_NOTICE_KINDS
+from workflows.recipients import bureau_leadership
+from workflows.sanctions import RUNG_KINDS, decide_accountability, issue_draft
 from workflows.sweep import run_sweep
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)  # the `now` fixture's moment: a Thursday, 10:00
@@ -82,6 +98,23 @@ def all_rows(model):
     return db.session.scalars(sa.select(model)).all()
 
 
+def notices_of(assignment: Assignment) -> list[Notice]:
+    return db.session.scalars(sa.select(Notice).where(Notice.assignment_id == assignment.id)).all()
+
+
+def rungs_of(assignment: Assignment) -> list[Escalation]:
+    return db.session.scalars(
+        sa.select(Escalation).where(Escalation.assignment_id == assignment.id).order_by(Escalation.level)
+    ).all()
+
+
+def criticism_of(escalation: Escalation) -> Circular:
+    """The 通报批评 naming the unit of this first-rung failure (exactly one entry)."""
+    (entry,) = db.session.scalars(sa.select(CircularEntry).filter_by(escalation_id=escalation.id)).all()
+    assert entry.unit_id == escalation.assignment.unit_id
+    return entry.circular
+
+
 def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -91,12 +124,18 @@ def table_counts() -> dict[str, int]:
     return {table.name: count(table) for table in Base.metadata.sorted_tables}
 
 
-def sweep_counts() -> tuple[int, int, int, int]:
-    return tuple(count(model) for model in (OutboxMessage, Notice, ReminderLog, Escalation))
+def sweep_counts() -> tuple[int, ...]:
+    due = db.session.scalar(sa.select(sa.func.count()).where(SupervisionCheck.state == CheckState.DUE))
+    return (*(count(model) for model in (OutboxMessage, Notice, ReminderLog, Escalation, SupervisionCheck)), due)
+
+
+def supervisor_name() -> str:
+    return data.SUPERVISOR_ACCOUNT[1]
 
 
 def assert_ladder_consistent() -> None:
-    """Every share's rungs are 1..its level, each once, each after the one before, each with its notice."""
+    """Every share's rungs are 1..its level, each once, each with its notice — and each behind a failed check that a
+    supervisor decided (the k-th failed check of the share, in round order, gives rung k)."""
     rungs = defaultdict(list)
     for escalation in all_rows(Escalation):
         rungs[escalation.assignment_id].append(escalation)
@@ -104,11 +143,43 @@ def assert_ladder_consistent() -> None:
         found = sorted(rungs.get(assignment.id, []), key=lambda e: e.level)
         assert [e.level for e in found] == list(range(1, (assignment.escalation_level or 0) + 1))
         assert [e.previous_level for e in found] == [None, 1, 2][: len(found)]
+        failed = [c for c in assignment.checks if c.verdict == Verdict.FAIL]
+        assert [c.round for c in failed] == sorted(c.round for c in failed)
+        assert [e.check_id for e in found] == [c.id for c in failed][: len(found)]
         for escalation in found:
             assert escalation.notice.kind == LADDER_KINDS[escalation.level]
             assert escalation.notice.assignment_id == assignment.id
-        if found and assignment.status == AssignmentStatus.ACCEPTED:
-            assert found[-1].created_at <= assignment.accepted_at  # a share is never escalated once accepted
+            assert escalation.check.state == CheckState.DECIDED and escalation.check.verdict == Verdict.FAIL
+            assert escalation.created_by_name == escalation.check.decided_by_name == supervisor_name()
+
+
+def assert_three_checks_story(now: datetime) -> None:
+    """What a new user finds, whatever `now` is: the week's due checks in the queue (among them a third check after
+    two failed ones, 黄牌警告 issued), a 提请追责 awaiting a leader, and a 整改通知书 and a 通报批评 still drafts."""
+    today = china_date(now)
+    week = WorkCalendar.load(db.session).add_working_days(today, -(QUEUE_DAYS - 1))
+    checks = all_rows(SupervisionCheck)
+    queue = [c for c in checks if c.state == CheckState.DUE]
+    assert len(queue) >= 3
+    assert all(week <= china_date(c.opened_at) <= today and c.proposed is not None for c in queue)
+    assert all(china_date(c.opened_at) < week for c in checks if c.state == CheckState.DECIDED)
+    third = [
+        c
+        for c in queue
+        if c.round == 3
+        and [e.level for e in rungs_of(c.assignment)] == [1, 2]
+        and all(e.notice.status == NoticeStatus.ISSUED for e in rungs_of(c.assignment))
+        and criticism_of(rungs_of(c.assignment)[0]).status == CircularStatus.SENT
+    ]
+    assert third and all(c.proposed == Verdict.FAIL for c in third)
+    awaiting = [
+        e
+        for e in all_rows(Escalation)
+        if e.level == 3 and e.notice.status == NoticeStatus.ISSUED and e.decision is None
+    ]
+    assert awaiting and all(e.notice.addressee == LEADERSHIP for e in awaiting)
+    assert any(e.level == 1 and e.notice.status == NoticeStatus.DRAFT for e in all_rows(Escalation))
+    assert any(c.kind == CircularKind.CRITICISM and c.status == CircularStatus.DRAFT for c in all_rows(Circular))
 
 
 @pytest.mark.usefixtures("office")
@@ -199,7 +270,10 @@ class TestSeededOffice:
         assignments = all_rows(Assignment)
         assert set(WORKING) <= {a.status for a in assignments}
         assert any(a.is_overdue(today) for a in assignments)
-        assert {1, 2, 3} <= {a.escalation_level for a in assignments if a.is_overdue(today)}
+        assert {0, 1, 2, 3} <= {a.escalation_level for a in assignments}
+        assert {CheckState.PLANNED, CheckState.DUE, CheckState.DECIDED, CheckState.MOOT} <= {
+            c.state for c in all_rows(SupervisionCheck)
+        }
 
     def test_should_end_every_share_and_item_where_its_plan_says(self):
         plans = plan_office(NOW, WorkCalendar.load(db.session))[1]
@@ -299,10 +373,15 @@ class TestSeededOffice:
         notices = defaultdict(set)
         for notice in all_rows(Notice):
             notices[notice.assignment_id].add(notice.kind)
-        assert assigned and all(NoticeKind.ASSIGNMENT in notices[a.id] for a in assigned)
+        assert assigned and all(notices[a.id] & set(ASSIGNMENT_NOTICE_KINDS) for a in assigned)
         for escalation in all_rows(Escalation):
             assert LADDER_KINDS[escalation.level] in notices[escalation.assignment_id]
-        assert re.fullmatch(r"督通〔2026〕\d+号", all_rows(Notice)[0].number)
+        prefixes = {NoticeKind.DECISION: "督决", NoticeKind.INSTRUCTION: "督批", NoticeKind.RECTIFICATION: "督整"}
+        for notice in all_rows(Notice):
+            if notice.kind in prefixes and notice.status == NoticeStatus.ISSUED:
+                assert re.fullmatch(rf"{prefixes[notice.kind]}〔2026〕\d+号", notice.number)
+            if notice.status == NoticeStatus.DRAFT:
+                assert notice.number is None and notice.kind in RUNG_KINDS
         assert count(Escalation) > 0 and any(n.kind == NoticeKind.REMINDER for n in all_rows(Notice))
 
     def test_should_climb_the_ladder_one_rung_at_a_time(self):
@@ -329,9 +408,18 @@ class TestSeededOffice:
                 assert message.sent_at == message.created_at <= NOW and message.attempts == 1
 
     def test_should_send_each_months_circular_once_drafted_by_the_sweep(self):
-        circulars = all_rows(Circular)
+        circulars = [c for c in all_rows(Circular) if c.kind == CircularKind.MONTHLY]
         assert circulars and all(c.status == CircularStatus.SENT and c.notice_id for c in circulars)
         assert len({c.period for c in circulars}) == len(circulars)
+
+    def test_should_gather_each_check_days_first_rung_failures_in_one_criticism_circular(self):
+        criticisms = [c for c in all_rows(Circular) if c.kind == CircularKind.CRITICISM]
+        assert {c.status for c in criticisms} == {CircularStatus.SENT, CircularStatus.DRAFT}
+        assert len({c.check_day for c in criticisms}) == len(criticisms)
+        for circular in criticisms:
+            days = {db.session.get(Escalation, entry.escalation_id).round_date for entry in circular.entries}
+            assert days == {circular.check_day}
+            assert (circular.notice_id is not None) == (circular.status == CircularStatus.SENT)
 
     def test_should_ask_the_next_sweep_to_look_at_every_open_share(self):
         today = china_date(NOW)
@@ -349,8 +437,94 @@ class TestSeededOffice:
         assert steps and all(s.actor_id == supervisor.id and s.at == assigned[s.item_id] for s in steps)
         acknowledged = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "签收")).all()
         assert acknowledged and all(re.fullmatch(r"\S+（\S+）", s.actor_name) for s in acknowledged)
-        ladder = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "整改通知书")).all()
-        assert ladder and {s.actor_name for s in ladder} <= {"系统（自动督办）", str(supervisor)}
+        for action in ("整改通知书", "第一次督查裁定", "签发整改通知书", "发送通报批评", "提交提请追责"):
+            steps = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all()
+            assert steps and {s.actor_name for s in steps} == {str(supervisor)}, action
+
+    def test_should_put_items_under_the_three_checks_by_source_and_never_sanction_the_others(self):
+        items = all_rows(Item)
+        assert all(item.three_checks == under_checks_by_default(item.source) for item in items)
+        outside = {a.id for item in items if not item.three_checks for a in item.assignments}
+        assert outside and {i.source for i in items if not i.three_checks} == {
+            ItemSource.HOTLINE,
+            ItemSource.STAFF_PROPOSAL,
+            ItemSource.RECEPTION_VISIT,
+        }
+        assert not [e for e in all_rows(Escalation) if e.assignment_id in outside]
+        assert not [c for c in all_rows(SupervisionCheck) if c.assignment_id in outside]
+        assert not [n for n in all_rows(Notice) if n.kind in RUNG_KINDS and n.assignment_id in outside]
+        assert not [e for e in all_rows(CircularEntry) if e.item is not None and not e.item.three_checks]
+        overdue_outside = [a for a in all_rows(Assignment) if a.id in outside and a.is_overdue(china_date(NOW))]
+        assert overdue_outside  # reminded (催办) after their deadline, never sanctioned
+        assert all(any(n.kind == NoticeKind.REMINDER for n in notices_of(a)) for a in overdue_outside)
+
+    def test_should_have_every_check_decided_by_the_supervisor_following_or_overriding_the_proposal(self):
+        decided = [c for c in all_rows(SupervisionCheck) if c.state == CheckState.DECIDED]
+        assert decided and all(c.decided_by_name == supervisor_name() for c in decided)
+        assert all(c.decided_at > c.opened_at and c.verdict in (Verdict.PASS, Verdict.FAIL) for c in decided)
+        assert all(c.grounds or c.comment for c in decided if c.verdict == Verdict.FAIL)
+        pairs = {(c.proposed, c.verdict) for c in decided}
+        assert {(Verdict.PASS, Verdict.PASS), (Verdict.FAIL, Verdict.FAIL), (Verdict.PENDING, Verdict.PASS)} <= pairs
+        overridden = [c for c in decided if c.proposed == Verdict.FAIL and c.verdict == Verdict.PASS]
+        assert overridden and all(c.comment for c in overridden)
+        assert any(c.in_person_on and c.in_person_note for c in overridden)  # 现场督查
+        assert any(e.remedied_at for e in all_rows(Escalation))  # a unit that passed a later check: 整改到位
+        steps = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action.like("%督查裁定"))).all()
+        assert len(steps) == len(decided) and all(s.actor_name != SWEEP_ACTOR for s in steps)
+
+    def test_should_name_every_rectified_unit_in_a_criticism_circular(self):
+        first_rungs = [e for e in all_rows(Escalation) if e.level == 1]
+        assert {e.notice.status for e in first_rungs} == {NoticeStatus.ISSUED, NoticeStatus.DRAFT}
+        for escalation in first_rungs:
+            circular = criticism_of(escalation)
+            assert circular.kind == CircularKind.CRITICISM and escalation.assignment.unit.name in circular.body
+            if escalation.notice.status == NoticeStatus.ISSUED:  # sent with the 通报批评, never before it
+                assert circular.status == CircularStatus.SENT and circular.sent_at <= escalation.notice.issued_at
+
+    def test_should_address_each_accountability_request_to_the_leadership_and_leave_one_for_a_leader(self):
+        requests = [e for e in all_rows(Escalation) if e.level == 3]
+        leaders = {r.email for r in bureau_leadership(db.session)}
+        for escalation in requests:
+            assert escalation.notice.addressee == LEADERSHIP
+            assert escalation.assignment.item.three_checks
+            mails = {m.recipient_email for m in all_rows(OutboxMessage) if m.notice_id == escalation.notice_id}
+            if escalation.notice.status == NoticeStatus.ISSUED:
+                assert mails == leaders  # to the leadership only, never to the unit it concerns
+            else:
+                assert not mails
+        leader = find_user(db.session, data.LEADER_ACCOUNT[0])
+        assert leader.role == Role.LEADER
+        assert any(e.notice.status == NoticeStatus.ISSUED and e.decision is None for e in requests)
+
+    def test_should_show_the_week_s_checks_a_pending_accountability_request_and_drafts_to_send(self):
+        assert_three_checks_story(NOW)
+
+    def test_should_let_the_user_run_the_three_checks_from_the_demo(self):
+        """The "done when" of the three checks, at the workflows: fail the third check after a 黄牌警告 (a 提请追责 is
+        drafted for the leadership), issue the drafted 整改通知书 and send the 通报批评, a leader decides."""
+        supervisor, leader = find_user(db.session, "duchayuan"), find_user(db.session, "juzhang")
+        try:
+            third = next(
+                c
+                for c in all_rows(SupervisionCheck)
+                if c.state == CheckState.DUE and c.round == 3 and c.assignment.escalation_level == 2
+            )
+            escalation = decide_check(
+                db.session, third, Verdict.FAIL, grounds=["有令不行、有禁不止"], actor=supervisor, now=NOW
+            )
+            assert escalation.level == 3 and escalation.notice.status == NoticeStatus.DRAFT
+            assert escalation.notice.addressee == LEADERSHIP
+            first = next(e for e in all_rows(Escalation) if e.level == 1 and e.notice.status == NoticeStatus.DRAFT)
+            criticism = criticism_of(first)
+            assert criticism.status == CircularStatus.DRAFT
+            send_circular(db.session, criticism, actor=supervisor, now=NOW)
+            issue_draft(db.session, first.notice, actor=supervisor, now=NOW)
+            assert first.notice.number.startswith("督整") and criticism.notice.number.startswith("督评")
+            waiting = next(e for e in all_rows(Escalation) if e.level == 3 and e.decision is None and e.notice.number)
+            decide_accountability(db.session, waiting, True, "同意追责", actor=leader, now=NOW)
+            assert waiting.decided_by_name == leader.display_name
+        finally:
+            db.session.rollback()
 
     def test_should_leave_nothing_for_the_next_sweep_to_do_twice(self):
         before = sweep_counts()
@@ -403,6 +577,8 @@ def test_should_stay_consistent_with_the_sweep_seeded_early_on_a_holiday(app):
     moment = datetime(2026, 10, 4, 6, 30, tzinfo=CHINA)
     seed(moment)
     assert count(Item) == 60 and all(m.status != OutboxStatus.QUEUED for m in all_rows(OutboxMessage))
+    assert_ladder_consistent()
+    assert_three_checks_story(moment)
     run_sweep(db.session, now=moment)
     first = sweep_counts()
     assert_ladder_consistent()
@@ -416,6 +592,10 @@ def test_should_load_the_demo_from_the_command_line_once_and_print_the_accounts(
     for username in ("duchayuan", "juzhang", "lianluoyuan"):
         assert re.search(rf"用户名: {username}\s+密码: \S{{14}}", result.output)
     assert "督查事项 60 件" in result.output and "历史邮件已标记为已发送" in result.output
+    waiting = re.search(
+        r"待裁定督查 (\d+) 项.*待发送的通报批评 (\d+) 份；局领导待决定的提请追责 (\d+) 份", result.output
+    )
+    assert waiting and all(int(n) > 0 for n in waiting.groups()), result.output
     counts = table_counts()
 
     again = runner.invoke(args=SEED_ARGS)
