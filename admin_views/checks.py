@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, safe_return_url
 from admin_views.formatters import escalation_badge, item_link
-from admin_views.permissions import WORKFLOW, may
+from admin_views.permissions import READ, WORKFLOW, allowed, may
 from admin_views.workflow_pages import StepPage, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
@@ -398,14 +398,27 @@ class CheckScreen(SecureModelView):
         assignment = check.assignment
         escalation = db.session.scalar(select(Escalation).where(Escalation.check_id == check.id))
         office = current_user.role in (Role.ADMIN, Role.SUPERVISOR)
+        if escalation is not None and not office and not _shown_outside_the_office(escalation):
+            escalation = None  # a draft is the office's; a 提请追责 is the leadership's until decided
+        criticism = criticism_of(escalation) if escalation is not None else None
+        if criticism is not None and not allowed("circular", current_user.role, READ):
+            criticism = None
         return {
             "context": check_context(check, now, office=office),
             "escalation": escalation,
-            "criticism": criticism_of(escalation) if escalation is not None else None,
+            "criticism": criticism,
             "can_decide": may(current_user, "check.decide", check),
             "can_move": may(current_user, "assignment.check_dates", assignment),
             "assignment": assignment,
         }
+
+
+def _shown_outside_the_office(escalation: Escalation) -> bool:
+    """A rung is shown to leaders and liaisons once its notice is issued (a 提请追责 to a liaison once decided)."""
+    notice = escalation.notice
+    if notice is None or notice.is_draft:
+        return False
+    return escalation.level < 3 or current_user.role != Role.LIAISON or escalation.decision is not None
 
 
 def check_context(check, now, *, office: bool) -> Markup:

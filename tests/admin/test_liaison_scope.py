@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from clock import CHINA
 from extensions import db
 from models import QuarterTarget, ReviewStatus, Role
+from tests.checking import failed_check
 from tests.conftest import make_config
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
 from tests.office import fail_next_check
@@ -77,7 +78,12 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
     )
     decide_extension(db.session, extension, False, f"{tag}审批意见", actor=supervisor, now=NOW)
     change_deadline(db.session, assignment, date(2026, 12, 18), f"{tag}调整理由", actor=supervisor, now=NOW)
-    rungs = [fail_next_check(assignment, now=NOW, actor=supervisor) for _ in range(3)]
+    rungs = [
+        failed_check(
+            assignment, now=NOW, actor=supervisor, comment=f"{tag}督查意见", in_person_note=f"{tag}现场督查情况"
+        )
+    ]
+    rungs += [fail_next_check(assignment, now=NOW, actor=supervisor) for _ in range(2)]
     for rung in rungs[:2]:
         issue_draft(db.session, rung.notice, actor=supervisor, now=NOW)
     request = rungs[2].notice
