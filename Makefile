@@ -4,6 +4,9 @@ VENV := .venv
 PORT ?= 5000
 HOST ?= 127.0.0.1
 FLASK := $(VENV)/bin/flask --app app
+# `make test` runs the tests in parallel, one worker process per core (pytest-xdist); TEST_WORKERS=0 runs them in
+# this process (for -s or a debugger), TEST_WORKERS=3 in three workers.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint bench clean-db
 
@@ -22,7 +25,7 @@ run: $(VENV)/.installed
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,9 @@
-"""Test fixtures: an app on a real database (SQLite, and PostgreSQL when DUBAN_TEST_DATABASE_URL is set)."""
+"""Test fixtures: an app on a real database (SQLite, and PostgreSQL when DUBAN_TEST_DATABASE_URL is set).
+
+`make test` runs the suite in parallel (pytest-xdist, one worker per core). Each worker is a pytest session of its
+own, so every session-scoped resource here is per worker: its own SQLite file and PostgreSQL schema, its own instance
+folder, its own browser; servers (live server, SMTP) listen on free ports.
+"""
 
 import contextvars
 import os
@@ -15,14 +20,18 @@ from app import create_app
 from audit import act_as
 from clock import CHINA, utcnow
 from extensions import db
-from models import Base
+from models import Base, Unit, User
 
 # The wall clock the views read during the tests: a Thursday morning, ticking from there. The office scenarios are
 # dated around it (December 2026 deadlines, links valid 30 days after), so the suite must not depend on the real date.
 TEST_WALL_CLOCK = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
+# The moment the demo office of `demo_office` is seeded (and swept) at: the wall clock's start.
+DEMO_MOMENT = TEST_WALL_CLOCK
 
 PG_URL = os.environ.get("DUBAN_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, … under pytest-xdist
+_instance_folder: str | None = None  # set for the session by `instance_folder`
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,6 +39,15 @@ def wall_clock():
     """Stand the clock at TEST_WALL_CLOCK for the whole session (views, tokens, cookies and mail dates alike)."""
     with time_machine.travel(TEST_WALL_CLOCK, tick=True):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory):
+    """The instance folder of the session's apps (uploads, imports, password files), never the project's instance/."""
+    global _instance_folder
+    _instance_folder = str(tmp_path_factory.mktemp("instance"))
+    yield _instance_folder
+    _instance_folder = None
 
 
 def postgres_url(schema: str) -> str:
@@ -45,7 +63,7 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "duban-test.sqlite")
         return
-    schema = "duban_test_" + uuid.uuid4().hex[:12]
+    schema = f"duban_test_{WORKER}_{uuid.uuid4().hex[:12]}"
     admin_engine = sa.create_engine(
         PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
     )
@@ -63,6 +81,7 @@ def make_config(database_url: str, **overrides) -> dict:
     """The configuration every test app starts from."""
     config = {
         "TESTING": True,
+        "INSTANCE_PATH": _instance_folder,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
@@ -116,6 +135,74 @@ def app(app_config):
         with db.engine.begin() as connection:
             empty_all_tables(connection)
         db.engine.dispose()
+
+
+def snapshot_rows(session) -> dict:
+    """Every row of every table (and, on PostgreSQL, where each id sequence stands), to put back with restore_rows.
+
+    Rows are taken and put back in primary-key order (a query without ORDER BY has no defined order to keep).
+    """
+    tables = {
+        table.name: [dict(row) for row in session.execute(table.select().order_by(*table.primary_key)).mappings()]
+        for table in Base.metadata.sorted_tables
+    }
+    sequences = []
+    if session.get_bind().dialect.name == "postgresql":
+        sequences = session.execute(
+            sa.text(
+                "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value "
+                "FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+        ).all()
+    return {"tables": tables, "sequences": [tuple(row) for row in sequences]}
+
+
+def restore_rows(session, snapshot: dict) -> None:
+    """Put the rows of `snapshot_rows` back into the emptied database (parents first), committed."""
+    for table in Base.metadata.sorted_tables:
+        rows = snapshot["tables"][table.name]
+        if rows:
+            session.execute(table.insert(), rows)
+    for sequence, last_value, start_value in snapshot["sequences"]:
+        session.execute(
+            sa.text("SELECT setval(CAST(:sequence AS regclass), :value, :called)"),
+            {"sequence": sequence, "value": last_value or start_value, "called": last_value is not None},
+        )
+    session.commit()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots():
+    """The demo offices seeded so far in this session (per worker): rows by database, configuration and recipe."""
+    return {}
+
+
+@pytest.fixture
+def demo_office(app, demo_snapshots):
+    """`demo_office(sweep=…)` puts the demo office in the test's empty database, as `seed_demo` builds it at
+    DEMO_MOMENT (then swept once at that moment when `sweep`), committed.
+
+    Seeding replays months of the office (seconds of CPU). It runs for real the first time a session needs that
+    office on that database with that configuration; later tests get exactly the same rows copied back.
+    """
+    from demo.office import seed_demo
+    from workflows.sweep import run_sweep
+
+    def load(*, sweep: bool) -> None:
+        for model in (Unit, User):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, "the database is not empty"
+        key = (sweep, repr(sorted((name, repr(value)) for name, value in app.config.items())))
+        saved = demo_snapshots.get(key)
+        if saved is not None:
+            restore_rows(db.session, saved)
+            return
+        seed_demo(db.session, now=DEMO_MOMENT)
+        if sweep:
+            run_sweep(db.session, now=DEMO_MOMENT)
+        db.session.commit()
+        demo_snapshots[key] = snapshot_rows(db.session)
+
+    return load
 
 
 class IsolatedClient(FlaskClient):

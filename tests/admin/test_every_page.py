@@ -4,22 +4,15 @@ import re
 
 import pytest
 
-from clock import CHINA
-from demo.office import seed_demo
 from extensions import db
 from models import Role, Unit
 from tests.factories import login, make_user
-from workflows.sweep import run_sweep
 
 
 @pytest.fixture
-def office(app):
+def office(app, demo_office):
     """The demo office after a sweep, and an account per role."""
-    from datetime import datetime
-
-    now = datetime(2026, 11, 26, 10, tzinfo=CHINA)
-    seed_demo(db.session, now=now)
-    run_sweep(db.session, now=now)
+    demo_office(sweep=True)
     unit = db.session.scalar(db.select(Unit).order_by(Unit.id))
     for username, role in (("a", Role.ADMIN), ("s", Role.SUPERVISOR), ("l", Role.LEADER), ("i", Role.LIAISON)):
         make_user(f"page-{username}", role, unit=unit if role == Role.LIAISON else None)

@@ -2,16 +2,13 @@
 
 import html
 import re
-from datetime import datetime
 
 import pytest
 
 from clock import CHINA
-from demo.office import seed_demo
 from extensions import db
 from models import Role, Unit, User
 from tests.factories import login, make_user
-from workflows.sweep import run_sweep
 
 # Latin words a Chinese user may well see: names of file formats and the product.
 ALLOWED_WORDS = {
@@ -40,11 +37,9 @@ DETAIL_LINK = r"(?:details|edit|new|print|review|decide|deadline|stop|assign|sus
 
 
 @pytest.fixture
-def office(app):
+def office(app, demo_office):
     """The demo office after a sweep, and an account per role with a Chinese name."""
-    now = datetime(2026, 11, 26, 10, tzinfo=CHINA)
-    seed_demo(db.session, now=now)
-    run_sweep(db.session, now=now)
+    demo_office(sweep=True)
     unit = db.session.scalar(db.select(Unit).order_by(Unit.id))
     for key, (name, role) in NAMES.items():
         make_user(f"word-{key}", role, unit=unit if role == Role.LIAISON else None, display_name=name)

@@ -11,15 +11,12 @@ from openpyxl import load_workbook
 
 from admin_views.base import SecureModelView
 from admin_views.permissions import EXPORT, allowed
-from clock import CHINA
-from demo.office import seed_demo
 from extensions import db
 from importing.directory import roster_workbook, units_workbook
 from importing.runner import plan_import
 from importing.spreadsheets import FORMULA_START, PLAIN_NUMBER, defuse_text, restore_text
 from models import Base, Role, Unit
 from tests.factories import login, make_user
-from workflows.sweep import run_sweep
 
 # What a person (or the public roster link) can type, and what Excel or WPS would run if it came out as is.
 PAYLOADS = (
@@ -78,14 +75,9 @@ def poison_every_text_column() -> int:
 
 
 @pytest.fixture
-def poisoned(app):
+def poisoned(app, demo_office):
     """The demo office after a sweep, every text in it starting like a formula, and an account per role."""
-    from datetime import datetime
-
-    now = datetime(2026, 11, 26, 10, tzinfo=CHINA)
-    seed_demo(db.session, now=now)
-    run_sweep(db.session, now=now)
-    db.session.flush()
+    demo_office(sweep=True)
     assert poison_every_text_column() > 100
     unit = db.session.scalar(db.select(Unit).order_by(Unit.id))
     for role in ROLES:
@@ -162,14 +154,10 @@ def test_should_defuse_formulas_and_strip_markup_in_every_export_the_product_off
         assert any(text.startswith("'" + payload) for text in defused), f"{payload!r} never reached an export"
 
 
-def test_should_export_notices_and_instructions_as_plain_numbers_and_titles(app, client):
-    from datetime import datetime
-
+def test_should_export_notices_and_instructions_as_plain_numbers_and_titles(app, client, demo_office):
     from models import Instruction, Notice
 
-    now = datetime(2026, 11, 26, 10, tzinfo=CHINA)
-    seed_demo(db.session, now=now)
-    run_sweep(db.session, now=now)
+    demo_office(sweep=True)
     make_user("x-sup", Role.SUPERVISOR)
     db.session.commit()
     login(client, "x-sup")
@@ -190,13 +178,11 @@ def test_should_give_back_exactly_what_was_defused(text):
     assert restore_text(defuse_text(text)) == text
 
 
-def test_should_import_an_exported_roster_and_units_back_unchanged_despite_formula_like_text(app):
-    from datetime import datetime
-
+def test_should_import_an_exported_roster_and_units_back_unchanged_despite_formula_like_text(app, demo_office):
     from models import Liaison
+    from tests.conftest import DEMO_MOMENT as now
 
-    now = datetime(2026, 11, 26, 10, tzinfo=CHINA)
-    seed_demo(db.session, now=now)
+    demo_office(sweep=False)
     # as the system stores text (outer spaces and tabs trimmed), some with an apostrophe of its own in front
     stored = [p.strip() for p in PAYLOADS] + ["'=1+1", "''@x", "'普通"]
     for n, liaison in enumerate(db.session.scalars(sa.select(Liaison).order_by(Liaison.id))):

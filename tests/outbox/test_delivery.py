@@ -180,7 +180,8 @@ def test_should_give_up_on_a_hung_server_within_the_timeout_and_keep_the_message
     smtp_server.hang(10)
     started = time.monotonic()
     report = deliver_outbox(db.session, now=NOW)
-    assert time.monotonic() - started < app.config["MAIL_TIMEOUT"] + 2
+    # bounded by the timeout, not by the hang (10 s); the margin absorbs a busy machine (parallel test workers)
+    assert time.monotonic() - started < app.config["MAIL_TIMEOUT"] + 4
     assert report.retried == 1 and "无响应（超过 1 秒）" in report.connection_error
     message = reload(message)
     assert message.status == OutboxStatus.QUEUED and message.attempts == 1 and "无响应" in message.last_error
