@@ -83,7 +83,7 @@ def register_admin(app: Flask) -> Admin:
             category="督查督办",
         )
     )
-    admin.add_view(EscalationView(Escalation, name="逐级督办记录", category="督查督办"))
+    admin.add_view(EscalationView(Escalation, name="督查等级记录", category="督查督办"))
     admin.add_link(
         StepLink(
             "待决定提请追责",

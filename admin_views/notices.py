@@ -238,7 +238,7 @@ def _decision(view, context, model, name):
 
 
 class EscalationView(WorkflowPagesMixin, SecureModelView):
-    """逐级督办记录: every rung reached (整改通知书, 黄牌警告, 提请追责), and the leadership's decisions on 提请追责."""
+    """督查等级记录: every rung reached (整改通知书, 黄牌警告, 提请追责), and the leadership's decisions on 提请追责."""
 
     endpoint_name = "escalation"
     details_template = "admin/escalation_details.html"

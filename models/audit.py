@@ -17,7 +17,7 @@ ENTITY_LABELS = {
     "bureau_leader": "局领导",
     "user": "用户",
     "notice": "通知文书",
-    "escalation": "逐级督办",
+    "escalation": "督查等级",
     "extension_request": "延期申请",
     "calendar_day": "节假日调整",
     "circular": "月通报",
