@@ -25,6 +25,7 @@ from models.attachment import Attachment
 from models.extension import DeadlineChange, ExtensionRequest
 from models.feedback import Feedback, ReviewStatus
 from models.notice import Notice
+from phone_numbers import PHONE_PATTERN
 from workflows.feedback import FeedbackInput, review_feedback, submit_feedback
 from workflows.lifecycle import TransitionError
 from workflows.visibility import of_unit
@@ -148,7 +149,7 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         "contact_phone": {
             "validators": [
                 validators.Optional(),
-                validators.Regexp(r"^[0-9+\-()（） ]{7,30}$", message="联系电话格式不正确。"),
+                validators.Regexp(PHONE_PATTERN, message="联系电话格式不正确。"),
             ]
         },
     }

@@ -16,10 +16,11 @@ from models.item import Item
 from models.liaison import Employment, Liaison
 from models.roster import Confirmation, StandIn, Tenure
 from models.unit import Unit, UnitKind
+from phone_numbers import MOBILE_PATTERN, PHONE_PATTERN
 from workflows.roster import save_liaison
 
-MOBILE = validators.Regexp(r"^1\d{10}$", message="手机号码应为 11 位数字，以 1 开头。")
-PHONE = validators.Regexp(r"^[0-9+\-()（） ]{7,30}$", message="电话号码格式不正确，应为数字，可含区号和“-”。")
+MOBILE = validators.Regexp(MOBILE_PATTERN, message="手机号码应为 11 位数字，以 1 开头。")
+PHONE = validators.Regexp(PHONE_PATTERN, message="电话号码格式不正确，应为数字，可含区号和“-”。")
 
 
 def email_field(label_text: str | None = None) -> dict:

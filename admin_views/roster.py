@@ -15,6 +15,7 @@ from clock import china_date, utcnow
 from extensions import db
 from models.liaison import Liaison
 from models.roster import Confirmation, CorrectionStatus, StandIn
+from phone_numbers import MOBILE_PATTERN
 from workflows.confirmation import campaign_name, confirmation_link, decide, send_confirmations
 from workflows.directory_health import directory_health
 from workflows.roster import save_liaison
@@ -50,7 +51,7 @@ class StandInView(SecureModelView):
         "mobile": {
             "validators": [
                 validators.Optional(),
-                validators.Regexp(r"^1\d{10}$", message="手机号码应为 11 位数字，以 1 开头。"),
+                validators.Regexp(MOBILE_PATTERN, message="手机号码应为 11 位数字，以 1 开头。"),
             ]
         },
         "start": {"validators": [validators.InputRequired("请填写代理开始日期。")]},

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 
+from phone_numbers import PHONE
+
 # The same rules as the screens (admin_views/organisation.py), so a file cannot store what a form would refuse.
-MOBILE = re.compile(r"^1\d{10}$")
-PHONE = re.compile(r"^[0-9+\-()（） ]{7,30}$")
 
 ERROR_VALUES = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")

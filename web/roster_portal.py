@@ -9,13 +9,14 @@ from audit import act_as
 from clock import utcnow
 from extensions import db
 from models.roster import ConfirmationAnswer
+from phone_numbers import MOBILE_PATTERN, PHONE_PATTERN
 from web.throttle import count_bad_link, link_limit_page
 from workflows.confirmation import ConfirmationLinkError, Correction, answer, check_confirmation_token
 from workflows.lifecycle import TransitionError
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
-MOBILE = Regexp(r"^1\d{10}$", message="手机号码应为 11 位数字，以 1 开头。")
-PHONE = Regexp(r"^[0-9+\-()（） ]{7,30}$", message="电话号码格式不正确，应为数字，可含区号和“-”。")
+MOBILE = Regexp(MOBILE_PATTERN, message="手机号码应为 11 位数字，以 1 开头。")
+PHONE = Regexp(PHONE_PATTERN, message="电话号码格式不正确，应为数字，可含区号和“-”。")
 
 
 class ConfirmForm(FlaskForm):

@@ -21,6 +21,7 @@ from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.item import Rhythm
 from models.notice import Notice
 from models.periodic import QuarterTarget
+from phone_numbers import PHONE_PATTERN
 from web.throttle import count_bad_link, link_limit_page
 from workdays import WorkCalendar
 from workflows.checks import next_check_round
@@ -39,7 +40,7 @@ from workflows.visibility import notice_told_to_unit, told_level
 
 bp = Blueprint("portal", __name__, url_prefix="/unit")
 LONG_TEXT = 5000
-PHONE = Regexp(r"^[0-9+\-()（） ]{7,30}$", message="联系电话格式不正确，应为数字，可含区号和“-”。")
+PHONE = Regexp(PHONE_PATTERN, message="联系电话格式不正确，应为数字，可含区号和“-”。")
 
 
 class AcknowledgeForm(FlaskForm):
