@@ -1,4 +1,4 @@
-"""How the office's phone numbers look: one pattern for a mobile and one for any phone, used by every form and import."""
+"""How the office's phone numbers look: a pattern for a mobile and one for any phone, for every form and import."""
 
 import re
 

@@ -44,7 +44,7 @@ class DashboardView(AdminIndexView):
         return redirect(url_for("auth.login", next=request.full_path))
 
     def filtered_url(self, endpoint: str, column, value) -> str | None:
-        """The list of `endpoint` filtered to `column == value` (what a card counts); None if the user may not read it."""
+        """The list of `endpoint` filtered to `column == value` (what a card counts); None if not readable."""
         return filtered_list_url(self.admin, endpoint, column, value)
 
     @expose("/")

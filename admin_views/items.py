@@ -342,7 +342,7 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
         return super().is_action_allowed(name)
 
     def pending_steps(self, item) -> list[tuple[str, str]]:
-        """The steps waiting on the office in this item's shares: (label, url) of each 审核 and 审批 the user may take."""
+        """The office's waiting steps in this item's shares: (label, url) of each 审核 and 审批 the user may take."""
         steps = []
         for assignment in self.item_extras_assignments(item):
             for feedback in assignment.feedbacks:

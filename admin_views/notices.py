@@ -335,13 +335,15 @@ class EscalationView(WorkflowPagesMixin, SecureModelView):
             run=lambda s, e, form, **who: decide_accountability(
                 s, e, form.decision.data == "agree", form.comment.data, **who
             ),
-            said=lambda e: f"已决定：{e.decision.label}。已通知{e.assignment.unit.name}和提交的督查人员（进入发件箱）。",
+            said=lambda e: (
+                f"已决定：{e.decision.label}。已通知{e.assignment.unit.name}和提交的督查人员（进入发件箱）。"
+            ),
             title="局领导决定：提请追责",
             form=AccountabilityDecisionForm,
             submit="提交决定",
             shown=lambda e: f"{e.notice.number} {e.notice.title}" if e.notice else str(e.assignment),
             intro=lambda e: e.notice.body if e.notice else "",
             extra=lambda view, e: view.record(e),
-            doc="局领导决定: 同意追责 or 不予追责 (with a comment) on a submitted 提请追责; the unit and supervisor are told.",
+            doc="局领导决定: 同意追责 or 不予追责 (with a comment) on a submitted 提请追责; unit and supervisor told.",
         ),
     )

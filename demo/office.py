@@ -327,7 +327,7 @@ class _Replay:
         self._order = itertools.count()
 
     def at(self, moment: datetime, actor, step: Callable[[datetime], object], *, first: bool = False) -> None:
-        """Plan `step(moment)` on the timeline, done by `actor`; `first` puts it before people's steps at that moment."""
+        """Plan `step(moment)` on the timeline, done by `actor`; `first` puts it before people's steps then."""
         heapq.heappush(self._queue, (moment, 0 if first else 1, next(self._order), actor, step))
 
     def run(self) -> None:

@@ -31,12 +31,13 @@ class AssignmentStatus(LabeledEnum):
     CANCELLED = "cancelled", "撤销"
 
 
-OPEN_ASSIGNMENT_STATUSES = (
-    AssignmentStatus.PENDING,
+# The status sets the rules read (one place): a share at work with its unit, and a share not yet finished.
+WORKING_ASSIGNMENT_STATUSES = (
     AssignmentStatus.ASSIGNED,
     AssignmentStatus.IN_PROGRESS,
     AssignmentStatus.SUBMITTED,
 )
+OPEN_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, *WORKING_ASSIGNMENT_STATUSES)
 
 
 class Assignment(Timestamped, Base):

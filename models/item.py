@@ -79,12 +79,9 @@ def under_checks_by_default(source) -> bool:
     return source is not None and ItemSource(source) in SOURCES_UNDER_CHECKS
 
 
-OPEN_ITEM_STATUSES = (
-    ItemStatus.REGISTERED,
-    ItemStatus.ASSIGNED,
-    ItemStatus.IN_PROGRESS,
-    ItemStatus.UNDER_REVIEW,
-)
+# The status sets the rules read (one place): an item handed to units and not finished, and any unfinished item.
+LIVE_ITEM_STATUSES = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS, ItemStatus.UNDER_REVIEW)
+OPEN_ITEM_STATUSES = (ItemStatus.REGISTERED, *LIVE_ITEM_STATUSES)
 
 
 def _three_checks_default(context) -> bool:

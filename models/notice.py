@@ -1,4 +1,4 @@
-"""Numbered notices (督查通知单, 催办通知单, 整改通知书, 黄牌警告, 提请追责, 通报 …): drafted, issued, printable, e-mailed."""
+"""Numbered notices (督查通知单, 催办通知单, 整改通知书, 黄牌警告, 提请追责, 通报 …): drafted, issued, mailed."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -20,6 +20,7 @@ from clock import CHINA
 from formatting import period_text
 from models.outbox import OutboxMessage, OutboxStatus
 from outbox.public_address import public_url
+from workflows.rules import rules
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "mail_templates"
 
@@ -61,11 +62,16 @@ _environment.filters["cn_date"] = _china_date
 _environment.filters["period"] = period_text
 
 
+def _office_names() -> dict:
+    """The names every template may use: the office (督查室) and its organisation (林业局), from the rules."""
+    office_rules = rules()
+    return {"office": office_rules.office_name, "organisation": office_rules.organisation_name}
+
+
 def render_mail(template: str, context: dict) -> RenderedMail:
     """Render `<template>.txt` and `<template>.html`; the subject is the text template's `subject` block."""
     context = {
-        "office": current_app.config["OFFICE_NAME"],
-        "organisation": current_app.config["ORGANISATION_NAME"],
+        **_office_names(),
         **context,
     }
     text_template = _environment.get_template(f"{template}.txt")
@@ -81,8 +87,7 @@ def render_mail(template: str, context: dict) -> RenderedMail:
 def render_text(template: str, context: dict) -> str:
     """Render a plain-text template (a notice's document body) with the office's names available."""
     context = {
-        "office": current_app.config["OFFICE_NAME"],
-        "organisation": current_app.config["ORGANISATION_NAME"],
+        **_office_names(),
         **context,
     }
     return _environment.get_template(template).render(context).strip() + "\n"

@@ -7,16 +7,16 @@ from sqlalchemy.orm import Session
 
 from audit import record_step
 from clock import china_date
-from models.assignment import Assignment, AssignmentStatus
+from models.assignment import WORKING_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus
 from models.feedback import ReviewStatus
-from models.item import Item, ItemStatus, Satisfaction
+from models.item import LIVE_ITEM_STATUSES, Item, ItemStatus, Satisfaction
 from models.notice import Notice
 from workdays import WorkCalendar
 from workflows.notices import ASSIGNMENT_NOTICE_KINDS, assignment_notice_kind, mail_unit, notify_unit
 
 A, S = AssignmentStatus, ItemStatus
-WORKING = (A.ASSIGNED, A.IN_PROGRESS, A.SUBMITTED)
-LIVE_ITEM = (S.ASSIGNED, S.IN_PROGRESS, S.UNDER_REVIEW)
+WORKING = WORKING_ASSIGNMENT_STATUSES  # the short name the step guards use
+LIVE_ITEM = LIVE_ITEM_STATUSES
 
 
 class TransitionError(ValueError):
@@ -42,7 +42,7 @@ def _require(condition: bool, message: str) -> None:
 
 
 def assign_item(session: Session, item: Item, *, actor, now: datetime) -> list[Notice]:
-    """交办: send each not-yet-assigned unit its 督查通知单 with a personal link; the item becomes 已交办, and each share
+    """交办: send each not-yet-assigned unit its 督查通知单 with a personal link; the item becomes 已交办, each share
     of an item under the three checks gets its three check dates."""
     from workflows.checks import plan_checks  # checks build on this module's steps
 

@@ -85,7 +85,7 @@ def draft_notice(
 
 
 def assignment_notice_kind(source) -> NoticeKind:
-    """The 督查通知单 a source's units receive: 决定事项办理… for decisions and key work, 领导批示件… for instructions."""
+    """A source's 督查通知单: 决定事项办理… for decisions and key work, 领导批示件… for instructions."""
     if source in INSTRUCTION_SOURCES:
         return NoticeKind.INSTRUCTION
     if source in DECISION_SOURCES:

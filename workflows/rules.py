@@ -18,6 +18,7 @@ class OfficeRules:
     """The office's rules as configured (days are working days unless said otherwise)."""
 
     office_name: str
+    organisation_name: str
     reminder_days_before: tuple[int, ...]
     ack_reminder_after_days: int
     overdue_reminder_every_days: int
@@ -37,6 +38,7 @@ class OfficeRules:
         extra = config.get("ESCALATION_EXTRA_RECIPIENTS") or ""
         return cls(
             office_name=config["OFFICE_NAME"],
+            organisation_name=config["ORGANISATION_NAME"],
             reminder_days_before=tuple(config["REMINDER_DAYS_BEFORE"]),
             ack_reminder_after_days=config["ACK_REMINDER_AFTER_DAYS"],
             overdue_reminder_every_days=config["OVERDUE_REMINDER_EVERY_DAYS"],

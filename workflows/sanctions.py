@@ -1,5 +1,5 @@
 """The notices a failed check leads to, issued by a person: 整改通知书 and 黄牌警告 to the unit, and the 提请追责
-submitted to the leadership (局党委、林业局), who decide it (同意追责 / 不予追责) — the unit and the supervisor are told.
+submitted to the leadership (局党委、林业局), who decide it (同意追责 / 不予追责); unit and supervisor are told.
 
 Nothing here runs by itself: a verdict drafts the notice (workflows.checks.climb); a supervisor edits and issues it.
 """
@@ -95,7 +95,7 @@ def issue_draft(session: Session, notice: Notice, *, actor, now: datetime) -> No
 def decide_accountability(
     session: Session, escalation: Escalation, agree: bool, comment: str, *, actor, now: datetime
 ) -> None:
-    """The leadership decides a submitted 提请追责; the unit (liaison and head) and the submitting supervisor are told."""
+    """The leadership decides a submitted 提请追责; the unit (liaison and head) and the submitting supervisor told."""
     notice = escalation.notice
     if escalation.level != 3 or notice is None:
         raise TransitionError("只有提请追责需要局领导决定。")

@@ -423,7 +423,8 @@ def test_should_count_on_the_dashboard_exactly_the_checks_the_queue_lists(client
     login(client, "sup")
     dashboard = client.get("/admin/").get_data(as_text=True)
     card = re.search(
-        r'href="([^"]+)"[^>]*data-count="(\d+)"><div class="card-body py-2">\s*<div class="small text-muted">待裁定督查',
+        r'href="([^"]+)"[^>]*data-count="(\d+)"><div class="card-body py-2">'
+        r'\s*<div class="small text-muted">待裁定督查',
         dashboard,
     )
     assert card and unescape(card.group(1)) == "/admin/check_queue/"

@@ -1,4 +1,4 @@
-"""The audit trail records the actor and the moment its edge set with `act_as`, never the signed-in user or the clock."""
+"""The audit trail records the actor and moment its edge set with `act_as`, never the signed-in user or the clock."""
 
 from datetime import UTC, datetime
 

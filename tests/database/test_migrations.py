@@ -59,7 +59,8 @@ def test_should_upgrade_a_database_holding_data_from_the_first_revision(app, dat
 
 def test_should_keep_the_ladder_history_and_put_open_work_under_the_checks_when_upgrading(app):
     """0007 (three checks): escalations, notices, circulars and e-mail of the old ladder stay as history; items of the
-    six sources are put under the checks, and their open shares get a plan from the next sweep (past dates set aside)."""
+    six sources are put under the checks, and their open shares get a plan from the next sweep (past dates set
+    aside)."""
     from flask_migrate import downgrade, upgrade
 
     from models import Assignment, CheckState, Escalation, Item, Notice, NoticeStatus

@@ -1,4 +1,4 @@
-"""Messy real files: title rows, merged headers, dates and numbers every which way, formulas, files that are not xlsx."""
+"""Messy real files: title rows, merged headers, dates and numbers every which way, formulas, files not xlsx."""
 
 import io
 import zipfile

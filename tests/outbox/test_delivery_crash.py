@@ -1,4 +1,4 @@
-"""A real `send-mail` process killed with SIGKILL mid-run against a real SMTP server: nothing lost, one sent twice at most."""
+"""A real `send-mail` killed with SIGKILL mid-run against a real SMTP server: nothing lost, one sent twice at most."""
 
 import collections
 import os
