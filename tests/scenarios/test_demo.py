@@ -95,7 +95,7 @@ def office(migrated_database):
 
 
 def all_rows(model):
-    return db.session.scalars(sa.select(model)).all()
+    return db.session.scalars(sa.select(model).order_by(model.id)).all()
 
 
 def notices_of(assignment: Assignment) -> list[Notice]:
