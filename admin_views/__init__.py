@@ -20,6 +20,7 @@ from admin_views.extensions import ExtensionView
 from admin_views.feedback import FeedbackView
 from admin_views.formatters import shown_level
 from admin_views.imports import ImportView
+from admin_views.inspections import LeaderInspectionView
 from admin_views.instructions import InstructionView
 from admin_views.items import ItemView
 from admin_views.notices import PENDING, EscalationView, NoticeView
@@ -41,6 +42,7 @@ from models import (
     Feedback,
     Instruction,
     Item,
+    LeaderInspection,
     Liaison,
     Notice,
     OutboxMessage,
@@ -74,6 +76,7 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(CheckQueueView(SupervisionCheck, name="待裁定督查", category="督查督办"))
     admin.add_view(CheckView(SupervisionCheck, name=RoleName("督查记录", "本单位督查"), category="督查督办"))
     admin.add_view(InstructionView(Instruction, name="领导批示", category="督查督办"))
+    admin.add_view(LeaderInspectionView(LeaderInspection, name="领导督查", category="督查督办"))
     admin.add_view(NoticeView(Notice, name="通知文书", category="督查督办"))
     admin.add_link(
         StepLink(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from admin_views.base import QueryOptions, SecureModelView, enum_filters, safe_return_url
 from admin_views.checks import SHARE_DATES_PAGE
 from admin_views.formatters import assignment_deadline, escalation_badge, item_link, shown_level
+from admin_views.in_charge import IN_CHARGE_PAGE, InChargeListMixin, in_charge_formatter
 from admin_views.items import unit_options
 from admin_views.permissions import WORKFLOW, may
 from admin_views.workflow_pages import (
@@ -32,6 +33,7 @@ from models.unit import Unit
 from models.user import Role
 from workflows.checks import stop_checks
 from workflows.feedback import change_deadline
+from workflows.in_charge import shares_in_charge_of, supervisor_in_charge
 from workflows.interventions import issue_supervision_notice, urge_now
 from workflows.lifecycle import WORKING, resend_assignment_notice
 from workflows.notices import assignment_notice_kind
@@ -74,13 +76,16 @@ def _revoke(session, assignment, form, *, actor, now):
     record_step(session, "收回链接", assignment, "此前发出的办理链接全部失效", now=now)
 
 
-class AssignmentView(WorkflowPagesMixin, SecureModelView):
+class AssignmentView(InChargeListMixin, WorkflowPagesMixin, SecureModelView):
     """承办任务."""
+
+    def only_in_charge(self, query, user_id):
+        return query.filter(shares_in_charge_of(user_id))
 
     endpoint_name = "assignment"
     count_cap = 2000
     details_template = "admin/assignment_details.html"
-    column_list = ["item", "unit", "role", "deadline", "status", "escalation_level", "acknowledged_at"]
+    column_list = ["item", "unit", "role", "deadline", "status", "escalation_level", "acknowledged_at", "in_charge"]
     column_export_list = [
         "item",
         "unit",
@@ -90,20 +95,25 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
         "escalation_level",
         "acknowledged_at",
         "acknowledged_by",
+        "in_charge",
     ]
     column_default_sort = ("id", True)
     column_sortable_list = ["deadline", "status", "escalation_level"]
     column_searchable_list = [Item.number, Item.title, Unit.name]
     search_hint = "事项编号、事项名称、承办单位"
-    column_labels = {"item.number": "事项编号", "item.title": "事项名称"}
+    column_labels = {"item.number": "事项编号", "item.title": "事项名称", "in_charge": "分包督查员"}
     column_formatters = {
         "item": item_link,
         "escalation_level": escalation_badge,
         "deadline": assignment_deadline,
         "status": _status_with_handle,
+        "in_charge": in_charge_formatter,
     }
     admin_only_columns = ("checks_done", "token_version", "next_action_on")
-    column_formatters_export = {"escalation_level": lambda v, c, m, n: ESCALATION_LABELS[shown_level(m)]}
+    column_formatters_export = {
+        "escalation_level": lambda v, c, m, n: ESCALATION_LABELS[shown_level(m)],
+        "in_charge": lambda v, c, m, n: str(supervisor_in_charge(m) or ""),
+    }
     column_filters = [
         FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
         *enum_filters(Assignment.status, AssignmentStatus),
@@ -113,7 +123,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
         ),
         DateBetweenFilter(Assignment.deadline, "完成时限"),
     ]
-    column_select_related_list = [Assignment.item, Assignment.unit]
+    column_select_related_list = [Assignment.item, Assignment.unit, Assignment.supervisor]
 
     def scope_to_unit(self, query, unit_id):
         return query.filter(of_unit(Assignment, unit_id))
@@ -156,6 +166,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
             "link_expires": link_expires_at(assignment),
             "confirm": ConfirmForm(),
             "today": china_date(utcnow()),
+            "in_charge": supervisor_in_charge(assignment),
         }
 
     step_pages = (
@@ -196,6 +207,7 @@ class AssignmentView(WorkflowPagesMixin, SecureModelView):
             doc="调整时限: move this unit's deadline, with a reason kept in its history.",
         ),
         SHARE_DATES_PAGE,
+        IN_CHARGE_PAGE,
         StepPage(
             "stop",
             "assignment.stop",

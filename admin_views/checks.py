@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, safe_return_url
 from admin_views.formatters import escalation_badge, item_link
+from admin_views.in_charge import InChargeListMixin
 from admin_views.permissions import READ, WORKFLOW, allowed, may
 from admin_views.workflow_pages import StepPage, WorkflowPagesMixin
 from clock import utcnow
@@ -31,6 +32,7 @@ from models.periodic import Circular, CircularEntry
 from models.unit import Unit
 from models.user import Role
 from workflows.checks import decide_check, propose, reports_for, set_check_dates
+from workflows.in_charge import shares_in_charge_of
 from workflows.lifecycle import WORKING, TransitionError
 from workflows.rules import rules
 from workflows.visibility import of_unit
@@ -386,6 +388,12 @@ class CheckScreen(SecureModelView):
     def scope_to_unit(self, query, unit_id):
         return query.filter(of_unit(SupervisionCheck, unit_id))
 
+    def only_in_charge(self, query, user_id):
+        """我分包的: the checks of the shares in this supervisor's charge."""
+        return query.filter(
+            SupervisionCheck.assignment_id.in_(select(Assignment.id).where(shares_in_charge_of(user_id)))
+        )
+
     def handle_filter(self, filter):
         filter = super().handle_filter(filter)
         if isinstance(filter, SubqueryFilter):
@@ -442,7 +450,7 @@ def check_context(check, now, *, office: bool) -> Markup:
     )
 
 
-class CheckView(WorkflowPagesMixin, CheckScreen):
+class CheckView(InChargeListMixin, WorkflowPagesMixin, CheckScreen):
     """督查记录: every check of every share (planned, due, decided, set aside), with the verdict page."""
 
     endpoint_name = "check"
@@ -495,7 +503,7 @@ class CheckView(WorkflowPagesMixin, CheckScreen):
     )
 
 
-class CheckQueueView(CheckScreen):
+class CheckQueueView(InChargeListMixin, CheckScreen):
     """待裁定督查: the checks whose day has come, each with the system's proposal as it stands now."""
 
     endpoint_name = "check_queue"

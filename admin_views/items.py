@@ -14,6 +14,7 @@ from admin_views.audit import AuditView
 from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
 from admin_views.checks import ITEM_DATES_PAGE, check_cell
 from admin_views.fields import DeadlineField
+from admin_views.in_charge import InChargeListMixin
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.permissions import READ, allowed, may
 from admin_views.workflow_pages import AnswerForm, ReasonForm, StepPage, WorkflowPagesMixin
@@ -29,6 +30,8 @@ from models.leader import BureauLeader
 from models.unit import Unit
 from models.user import Role
 from workflows.checks import set_scope
+from workflows.in_charge import items_in_charge_of
+from workflows.inspections import inspections_of_item
 from workflows.items import save_item
 from workflows.lifecycle import TransitionError, assign_item, cancel_item, record_answer, resume_item, suspend_item
 from workflows.numbering import normalise_number, parse_number
@@ -107,8 +110,11 @@ TRAIL_SHOWN = 5  # the latest steps on the item page; the rest behind a link
 TRAIL_ALL = 500  # the item page's whole trail, for roles without the audit screen
 
 
-class ItemView(WorkflowPagesMixin, SecureModelView):
+class ItemView(InChargeListMixin, WorkflowPagesMixin, SecureModelView):
     """督查事项."""
+
+    def only_in_charge(self, query, user_id):
+        return query.filter(items_in_charge_of(user_id))
 
     endpoint_name = "item"
     count_cap = 2000
@@ -306,6 +312,9 @@ class ItemView(WorkflowPagesMixin, SecureModelView):
             "assignments": self._assignments(item),
             "instructions": instructions,
             "show_instructions": allowed("instruction", current_user.role, READ),
+            "inspections": inspections_of_item(db.session, item.id)
+            if allowed("leader_inspection", current_user.role, READ)
+            else None,
             "trail": steps,
             "trail_total": total,
             "trail_url": self.trail_url(item) if total > len(steps) else None,

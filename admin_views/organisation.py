@@ -17,6 +17,7 @@ from models.liaison import Employment, Liaison
 from models.roster import Confirmation, StandIn, Tenure
 from models.unit import Unit, UnitKind
 from phone_numbers import MOBILE_PATTERN, PHONE_PATTERN
+from workflows.in_charge import active_supervisors
 from workflows.roster import save_liaison
 
 MOBILE = validators.Regexp(MOBILE_PATTERN, message="手机号码应为 11 位数字，以 1 开头。")
@@ -31,6 +32,11 @@ def email_field(label_text: str | None = None) -> dict:
     return args
 
 
+def supervisor_options():
+    """(id, name) of every active supervisor, for the 分包督查员 filter."""
+    return [(str(u.id), u.display_name) for u in active_supervisors(db.session)]
+
+
 def optional_phone() -> dict:
     """Form arguments of an optional phone number field."""
     return {"validators": [validators.Optional(), PHONE]}
@@ -41,7 +47,17 @@ class UnitView(SecureModelView):
 
     endpoint_name = "unit"
     details_template = "admin/unit_details.html"
-    column_list = ["code", "name", "kind", "head_name", "leader_in_charge", "phone", "office_email", "active"]
+    column_list = [
+        "code",
+        "name",
+        "kind",
+        "head_name",
+        "leader_in_charge",
+        "supervisor",
+        "phone",
+        "office_email",
+        "active",
+    ]
     column_export_list = [
         "code",
         "name",
@@ -49,6 +65,7 @@ class UnitView(SecureModelView):
         "head_name",
         "head_email",
         "leader_in_charge",
+        "supervisor",
         "phone",
         "office_email",
         "active",
@@ -60,6 +77,7 @@ class UnitView(SecureModelView):
         "head_name",
         "head_email",
         "leader_in_charge",
+        "supervisor",
         "office_email",
         "phone",
         "active",
@@ -72,6 +90,7 @@ class UnitView(SecureModelView):
     column_filters = [
         *enum_filters(Unit.kind, UnitKind),
         BooleanEqualFilter(Unit.active, "启用", options=[("1", "是"), ("0", "否")]),
+        FilterEqual(Unit.supervisor_id, "分包督查员", options=QueryOptions(supervisor_options)),
     ]
     form_columns = [
         "code",
@@ -80,6 +99,7 @@ class UnitView(SecureModelView):
         "head_name",
         "head_email",
         "leader_in_charge",
+        "supervisor",
         "office_email",
         "phone",
         "active",
@@ -101,6 +121,12 @@ class UnitView(SecureModelView):
         "head_email": email_field(),
         "office_email": email_field(),
         "phone": optional_phone(),
+        "supervisor": {
+            "query_factory": lambda: active_supervisors(db.session),
+            "allow_blank": True,
+            "blank_text": "（未分包）",
+            "description": "负责督查本单位事项的督查员：其“我分包的”列表含本单位，此后发给本单位的通知由其署名。",
+        },
     }
 
     def unit_extras(self, unit):

@@ -42,6 +42,13 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
         LEADER: frozenset({READ, CREATE, EXPORT}),
         LIAISON: NOTHING,
     },
+    # 领导督查: the office records a leader's visit (a leader may record their own); units do not read it here
+    "leader_inspection": {
+        ADMIN: EVERYTHING | {WORKFLOW},
+        SUPERVISOR: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),
+        LEADER: frozenset({READ, CREATE, EXPORT}),
+        LIAISON: NOTHING,
+    },
     "quarter_target": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: READ_ONLY},
     # The three checks: the records (督查记录) read by everyone (a liaison: their unit's); the verdict queue
     # (待裁定督查) and the verdicts are the office's; the list of grounds (不合格情形) is kept by the office.
@@ -187,6 +194,12 @@ STEPS: dict[str, tuple[str, str, object]] = {
     "assignment.resend": ("assignment", WORKFLOW, _assignment_working),
     "assignment.revoke": ("assignment", WORKFLOW, _assignment_working),
     "assignment.check_dates": ("assignment", WORKFLOW, _checks_to_plan),
+    "leader_inspection.follow_up": ("leader_inspection", WORKFLOW, lambda i: True),
+    "assignment.in_charge": (
+        "assignment",
+        WORKFLOW,
+        lambda a: _state(a, "status", "pending", "assigned", "in_progress", "submitted"),
+    ),
     "assignment.stop": (
         "assignment",
         WORKFLOW,

@@ -102,6 +102,8 @@ DEPARTMENT_POSTS = ("干事", "秘书", "科员", "副科长")
 
 # The demo accounts besides the admin (the admin comes from init-db).
 SUPERVISOR_ACCOUNT = ("duchayuan", "王晓燕", "wangxiaoyan@bb01.example.org")  # username, name, e-mail
+# A second supervisor, in charge of the 14 departments (分包): their lists open on 我分包的.
+DEPARTMENTS_SUPERVISOR_ACCOUNT = ("duchayuan2", "赵志刚", "zhaozhigang@bb01.example.org")
 LEADER_ACCOUNT = ("juzhang", "局长")  # username, key of the bureau leader it stands for
 LIAISON_ACCOUNT = ("lianluoyuan", "JZ01")  # username, code of the unit whose liaison it is
 

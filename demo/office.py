@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from clock import CHINA, china_date
 from demo import data
+from demo.in_charge import hand_out_departments
+from demo.inspections import record_demo_inspection
 from demo.plan import (
     EMAIL_DOMAIN,
     HISTORY_DAYS,
@@ -114,6 +116,7 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
         units = _ensure_units(session, units_plan, leaders, counts)
         _ensure_liaisons(session, units_plan, units, counts, now=roster_moment)
         accounts = _ensure_accounts(session, units_plan, leaders, counts, now=roster_moment)
+        hand_out_departments(session, units.values(), find_user(session, data.DEPARTMENTS_SUPERVISOR_ACCOUNT[0]))
     existing_titles = set(session.scalars(select(Item.title).where(Item.title.in_([s.title for s in data.ITEMS]))))
     missing = [plan for plan in items_plan if plan.spec.title not in existing_titles]
     if missing:
@@ -136,6 +139,10 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
                 now=now,
                 supervisor=find_user(session, data.SUPERVISOR_ACCOUNT[0]),
             )
+        if fresh:
+            visit = now - timedelta(days=30)
+            with _happening_at(session, visit, replay.supervisor):
+                record_demo_inspection(session, leaders, units, replay.items, now=visit)
         _mark_sent(session, after_id=last_message)
         if fresh:
             bounce_one_address(session, random.Random(HISTORY_DAYS))  # nosec B311
@@ -271,12 +278,19 @@ def _ensure_liaisons(session: Session, plans: list[UnitPlan], units: dict, count
         counts["liaisons"] += 1
 
 
+def _account(account: tuple[str, str, str]) -> tuple:
+    """(username, role, name, e-mail) of a demo supervisor account."""
+    username, name, email = account
+    return username, Role.SUPERVISOR, name, email
+
+
 def _ensure_accounts(session: Session, plans: list[UnitPlan], leaders: dict, counts: dict, *, now) -> list[dict]:
     """The supervisor, leader and liaison demo accounts that do not exist yet, with their new passwords."""
     leader = leaders[data.LEADER_ACCOUNT[1]]
     liaison = next(plan for plan in plans if plan.code == data.LIAISON_ACCOUNT[1])
     wanted = (
         (data.SUPERVISOR_ACCOUNT[0], Role.SUPERVISOR, data.SUPERVISOR_ACCOUNT[1], data.SUPERVISOR_ACCOUNT[2], None),
+        (*_account(data.DEPARTMENTS_SUPERVISOR_ACCOUNT), None),
         (data.LEADER_ACCOUNT[0], Role.LEADER, leader.name, leader.email, None),
         (data.LIAISON_ACCOUNT[0], Role.LIAISON, liaison.liaison_name, liaison.liaison_email, liaison.code),
     )

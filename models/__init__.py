@@ -23,6 +23,7 @@ from models.escalation import (
 )
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
+from models.inspection import LeaderInspection
 from models.instruction import Instruction
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm, Satisfaction
 from models.leader import BureauLeader
@@ -37,6 +38,7 @@ from models.unit import Unit, UnitKind
 from models.user import Role, User
 
 __all__ = [
+    "LeaderInspection",
     "CircularKind",
     "CircularEntry",
     "NoticeStatus",

@@ -72,9 +72,13 @@ class Assignment(Timestamped, Base):
     checks_done: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0", info=label("已督查轮次"))
     token_version: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1", info=label("链接版本"))
     next_action_on: Mapped[date | None] = mapped_column(Date, index=True, info=label("下次检查日期"))
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True, info=label("本任务分包督查员")
+    )
 
     item: Mapped[Item] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()
+    supervisor = relationship("User", foreign_keys=[supervisor_id], info=label("本任务分包督查员"))
     feedbacks = relationship(
         "Feedback", back_populates="assignment", cascade="all, delete-orphan", order_by="Feedback.id"
     )

@@ -33,8 +33,13 @@ class Unit(Timestamped, Base):
     phone: Mapped[str | None] = mapped_column(String(30), info=label("办公电话"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=label("启用"))
     aliases: Mapped[str | None] = mapped_column(String(300), info=label("别名（用“、”分隔）"))
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", use_alter=True), index=True, info=label("分包督查员")
+    )
 
     leader_in_charge: Mapped[BureauLeader | None] = relationship(info=label("分管领导"))
+    # post_update: a unit and its supervisor (whose account may name the unit) can be written in one flush
+    supervisor = relationship("User", foreign_keys=[supervisor_id], post_update=True, info=label("分包督查员"))
 
     def __str__(self) -> str:
         return self.name

@@ -58,7 +58,7 @@ class User(UserMixin, Timestamped, Base):
         Boolean, default=False, server_default="0", info=label("须修改初始密码")
     )
 
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     leader: Mapped[BureauLeader | None] = relationship()
 
     @property

@@ -8,6 +8,7 @@ from clock import china_date
 from models.item import DECISION_SOURCES, INSTRUCTION_SOURCES
 from models.notice import NOTICE_KINDS, Notice, NoticeKind, NoticeStatus
 from outbox.mail import queue_mail, render_text
+from workflows.in_charge import supervisor_in_charge
 from workflows.numbering import format_number, next_sequence
 from workflows.recipients import unit_contacts
 from workflows.tokens import assignment_link
@@ -134,6 +135,7 @@ def mail_unit(
             "unit": assignment.unit,
             "link": assignment_link(assignment),
             "notice": notice,
+            "in_charge": supervisor_in_charge(assignment),
             **context,
         },
         recipients=unit_contacts(session, assignment.unit, on=china_date(now)),

@@ -18,6 +18,7 @@ from models.notice import Notice, NoticeKind
 from models.reminder import ReminderKind, ReminderLog
 from outbox.mail import render_text
 from workdays import WorkCalendar
+from workflows.in_charge import signature, unit_supervisor
 from workflows.notices import issue_notice, mail_notice
 from workflows.recipients import unit_contacts
 from workflows.rules import rules
@@ -124,7 +125,7 @@ class ReminderBatch:
                 addressee=unit.name,
                 body=render_text("notice_reminder.txt", {"unit": unit, "lines": lines}),
                 now=now,
-                issued_by=rules().office_name,
+                issued_by=signature(entries[0][0] if len(entries) == 1 else None, unit, rules().office_name),
                 item=first if len(entries) == 1 else None,
                 assignment=entries[0][0] if len(entries) == 1 else None,
                 unit=unit,
@@ -139,7 +140,7 @@ class ReminderBatch:
                 session,
                 notice,
                 template="reminder_digest",
-                context={"unit": unit, "lines": lines, "first": first},
+                context={"unit": unit, "lines": lines, "first": first, "in_charge": unit_supervisor(unit)},
                 recipients=unit_contacts(session, unit, on=china_date(now)),
                 now=now,
             )

@@ -41,6 +41,7 @@ from models import (
     Item,
     ItemSource,
     ItemStatus,
+    LeaderInspection,
     Liaison,
     Notice,
     NoticeKind,
@@ -359,14 +360,29 @@ class TestSeededOffice:
 
     def test_should_create_the_demo_accounts_with_generated_passwords(self, office):
         accounts = {account["username"]: account for account in office["accounts"]}
-        assert set(accounts) == {"duchayuan", "juzhang", "lianluoyuan"}
+        assert set(accounts) == {"duchayuan", "duchayuan2", "juzhang", "lianluoyuan"}
         supervisor, leader, liaison = (find_user(db.session, n) for n in ("duchayuan", "juzhang", "lianluoyuan"))
         assert supervisor.role == Role.SUPERVISOR and supervisor.check_password(accounts["duchayuan"]["password"])
         assert leader.role == Role.LEADER and leader.leader.title == "局长"
         assert liaison.role == Role.LIAISON and liaison.unit is not None
         assert liaison.check_password(accounts["lianluoyuan"]["password"])
-        assert len({account["password"] for account in accounts.values()}) == 3
+        assert len({account["password"] for account in accounts.values()}) == 4
         assert all(user.must_change_password for user in (supervisor, leader, liaison))
+
+    def test_should_record_the_chiefs_on_site_supervision_in_the_fire_items_history(self, office):
+        (visit,) = all_rows(LeaderInspection)
+        assert visit.leader.title == "局长" and [i.title for i in visit.items] == ["做好秋季森林防火各项准备工作"]
+        assert {u.name for u in visit.units} == {"东方红林场", "青山林场", "森林消防大队"}
+        step = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "领导督查")).one()
+        assert step.item_id == visit.items[0].id and china_date(step.at) == visit.held_on
+
+    def test_should_put_the_departments_in_the_second_supervisors_charge(self, office):
+        second = find_user(db.session, "duchayuan2")
+        departments = [unit for unit in all_rows(Unit) if unit.kind == UnitKind.DEPARTMENT]
+        assert second.role == Role.SUPERVISOR and len(departments) == 14
+        assert all(unit.supervisor_id == second.id for unit in departments)
+        others = [unit for unit in all_rows(Unit) if unit.kind != UnitKind.DEPARTMENT]
+        assert others and all(unit.supervisor_id is None for unit in others)  # 王晓燕 keeps seeing every unit
 
     def test_should_issue_a_numbered_notice_to_every_assigned_share_and_for_every_rung(self):
         assigned = [a for a in all_rows(Assignment) if a.assigned_at is not None]
@@ -569,7 +585,7 @@ def test_should_not_create_an_account_whose_username_exists(app, now):
 
     make_user("duchayuan", Role.SUPERVISOR)
     result = seed_demo(db.session, now=now)
-    assert {account["username"] for account in result["accounts"]} == {"juzhang", "lianluoyuan"}
+    assert {account["username"] for account in result["accounts"]} == {"duchayuan2", "juzhang", "lianluoyuan"}
 
 
 def test_should_stay_consistent_with_the_sweep_seeded_early_on_a_holiday(app):
@@ -589,7 +605,7 @@ def test_should_stay_consistent_with_the_sweep_seeded_early_on_a_holiday(app):
 def test_should_load_the_demo_from_the_command_line_once_and_print_the_accounts(runner):
     result = runner.invoke(args=[*SEED_ARGS, "--if-empty"])
     assert result.exit_code == 0, result.output
-    for username in ("duchayuan", "juzhang", "lianluoyuan"):
+    for username in ("duchayuan", "duchayuan2", "juzhang", "lianluoyuan"):
         assert re.search(rf"用户名: {username}\s+密码: \S{{14}}", result.output)
     assert "督查事项 60 件" in result.output and "历史邮件已标记为已发送" in result.output
     waiting = re.search(
