@@ -176,7 +176,8 @@ def _second_report(replay, key, moment: datetime) -> None:
 
 def _second_review(replay, key, moment: datetime) -> None:
     feedback = replay.assignments[key].feedbacks[-1]
-    review_feedback(replay.session, feedback, ReviewStatus.ACCEPTED, "", actor=replay.supervisor, now=moment)
+    comment = "二次办理情况属实，同意办结。"
+    review_feedback(replay.session, feedback, ReviewStatus.ACCEPTED, comment, actor=replay.supervisor, now=moment)
 
 
 def _second_answer(replay, plan, text: str, moment: datetime) -> None:
