@@ -39,7 +39,11 @@ EXPECTED = {
     "notice.issue_view": ("/admin/notice/issue/", {"POST"}, "notice.issue"),
     "escalation.decide_view": ("/admin/escalation/decide/", {"GET", "POST"}, "escalation.decide"),
     "hotline.callback_view": ("/admin/hotline/callback/", {"GET", "POST"}, "hotline.callback"),
-    "higher_instruction.report_view": ("/admin/higher_instruction/report/", {"GET", "POST"}, "higher_instruction.report"),
+    "higher_instruction.report_view": (
+        "/admin/higher_instruction/report/",
+        {"GET", "POST"},
+        "higher_instruction.report",
+    ),
     "proposal.answer_view": ("/admin/proposal/answer/", {"GET", "POST"}, "proposal.answer"),
     "proposal.send_link_view": ("/admin/proposal/send_link/", {"GET", "POST"}, "proposal.send_link"),
     "proposal.judge_view": ("/admin/proposal/judge/", {"GET", "POST"}, "proposal.judge"),
