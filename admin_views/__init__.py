@@ -29,6 +29,7 @@ from admin_views.outbox import OutboxView
 from admin_views.permissions import may
 from admin_views.quarter_targets import QuarterTargetView
 from admin_views.roster import ConfirmationView, DirectoryHealthView, StandInView
+from admin_views.sources import HigherInstructionView, HotlineCallView, HotlineCategoryView, ProposalView
 from models import (
     Assignment,
     AuditEvent,
@@ -40,12 +41,16 @@ from models import (
     Escalation,
     ExtensionRequest,
     Feedback,
+    HigherInstruction,
+    HotlineCall,
+    HotlineCategory,
     Instruction,
     Item,
     LeaderInspection,
     Liaison,
     Notice,
     OutboxMessage,
+    Proposal,
     QuarterTarget,
     StandIn,
     SupervisionCheck,
@@ -98,6 +103,10 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(CircularView(Circular, name="通报", category="督查督办"))
     admin.add_link(StepLink("写通报", "circular.create", lambda: url_for("circular.create_view"), category="督查督办"))
     admin.add_view(QuarterTargetView(QuarterTarget, name="季度目标", category="督查督办"))
+    admin.add_view(HotlineCallView(HotlineCall, name=RoleName("便民热线", "本单位来电"), category="来源办理"))
+    admin.add_link(StepLink("来电登记", "hotline.create", lambda: url_for("hotline.create_view"), category="来源办理"))
+    admin.add_view(HigherInstructionView(HigherInstruction, name="上级批示件上报", category="来源办理"))
+    admin.add_view(ProposalView(Proposal, name="建议提案", category="来源办理"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))
@@ -108,6 +117,7 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(UserView(User, name="用户管理", category="系统"))
     admin.add_view(CalendarDayView(CalendarDay, name="节假日调整", category="系统"))
     admin.add_view(CheckGroundView(CheckGround, name="不合格情形", category="系统"))
+    admin.add_view(HotlineCategoryView(HotlineCategory, name="来电类别", category="系统"))
     admin.add_view(AuditView(AuditEvent, name="操作留痕", category="系统"))
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", category="系统"))
     app.add_template_global(lambda step, record=None: may(current_user, step, record), "may")

@@ -17,6 +17,7 @@ from admin_views.fields import DeadlineField
 from admin_views.in_charge import InChargeListMixin
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.permissions import READ, allowed, may
+from admin_views.sources import source_record
 from admin_views.workflow_pages import AnswerForm, ReasonForm, StepPage, WorkflowPagesMixin
 from clock import china_date, utcnow
 from extensions import db
@@ -321,6 +322,7 @@ class ItemView(InChargeListMixin, WorkflowPagesMixin, SecureModelView):
             "today": china_date(utcnow()),
             "check_cell": check_cell,
             "check_stages": CHECK_STAGES,
+            "source_record": source_record(item),
         }
 
     def trail_url(self, item) -> str:

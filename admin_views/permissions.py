@@ -106,6 +106,29 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
     "audit": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
     "outbox": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
     "imports": {ADMIN: READ_ONLY | {CREATE}, SUPERVISOR: READ_ONLY | {CREATE}, LEADER: NOTHING, LIAISON: NOTHING},
+    # Each source's own steps (issue 12). Hotline calls: the office registers (来电登记) and calls back (回访); a liaison
+    # reads only the calls their unit handles (so never another unit's caller's number); leaders read everything.
+    "hotline": {
+        ADMIN: frozenset({READ, CREATE, EXPORT, WORKFLOW}),
+        SUPERVISOR: frozenset({READ, CREATE, EXPORT, WORKFLOW}),
+        LEADER: READ_ONLY,
+        LIAISON: READ_ONLY,
+    },
+    "hotline_category": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: NOTHING, LIAISON: NOTHING},
+    # Instructions from above: the upward report is the office's; units answer through their shares as usual.
+    "higher_instruction": {
+        ADMIN: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),
+        SUPERVISOR: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),
+        LEADER: READ_ONLY,
+        LIAISON: NOTHING,
+    },
+    # Proposals: the office answers and records judgements (the representative judges from their own link).
+    "proposal": {
+        ADMIN: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),
+        SUPERVISOR: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),
+        LEADER: READ_ONLY,
+        LIAISON: NOTHING,
+    },
 }
 
 
@@ -149,6 +172,27 @@ def _item_checks_to_plan(item) -> bool:
     return bool(item.three_checks) and any(_checks_to_plan(a) for a in item.assignments)
 
 
+def _call_to_call_back(call) -> bool:
+    item = getattr(call, "item", None)
+    return getattr(call, "callback_on", None) is None and not _state(item, "status", "registered", "cancelled")
+
+
+def _upward_to_report(record) -> bool:
+    item = getattr(record, "item", None)
+    return getattr(record, "reported_on", None) is None and not _state(item, "status", "registered", "cancelled")
+
+
+def _proposal_answerable(proposal) -> bool:
+    item = getattr(proposal, "item", None)
+    return not _state(item, "status", "registered", "cancelled", "closed") and not getattr(item, "answer", None)
+
+
+def _proposal_to_judge(proposal) -> bool:
+    item = getattr(proposal, "item", None)
+    answered = bool(getattr(item, "answer", None)) and not _state(item, "status", "registered", "cancelled")
+    return answered and proposal.judgement_of(proposal.round) is None
+
+
 def _notice_draft(notice) -> bool:
     return _state(notice, "status", "draft") and _state(
         notice, "kind", "rectification", "yellow_card", "accountability"
@@ -187,6 +231,11 @@ STEPS: dict[str, tuple[str, str, object]] = {
     "notice.edit_draft": ("notice", WORKFLOW, _notice_draft),
     "notice.issue": ("notice", WORKFLOW, _notice_draft),
     "escalation.decide": ("escalation", WORKFLOW, _awaiting_decision),
+    "hotline.callback": ("hotline", WORKFLOW, _call_to_call_back),
+    "higher_instruction.report": ("higher_instruction", WORKFLOW, _upward_to_report),
+    "proposal.answer": ("proposal", WORKFLOW, _proposal_answerable),
+    "proposal.send_link": ("proposal", WORKFLOW, lambda p: _proposal_to_judge(p) and bool(getattr(p, "email", None))),
+    "proposal.judge": ("proposal", WORKFLOW, _proposal_to_judge),
     "assignment.act": ("assignment", WORKFLOW, _assignment_working),
     "assignment.notify": ("assignment", WORKFLOW, _assignment_working),
     "assignment.urge": ("assignment", WORKFLOW, _assignment_working),

@@ -29,7 +29,8 @@ def sweep_command(now):
         f"{report.reminder_notices} 份），"
         f"督查报送提醒 {report.check_requests} 项，生成待裁定督查记录 {report.checks_opened} 份，"
         f"阶段报送处理 {report.period_events} 项，月通报草稿 {report.circulars} 份，"
-        f"名录核对发出 {report.confirmations} 份、提醒 {report.confirmation_reminders} 份，用时 {report.seconds} 秒。"
+        f"名录核对发出 {report.confirmations} 份、提醒 {report.confirmation_reminders} 份，"
+        f"上级批示件上报提醒 {report.upward_reminders} 份，用时 {report.seconds} 秒。"
     )
     for warning in report.warnings:
         click.echo(f"注意：{warning}{HOLIDAY_REMEDY}")

@@ -40,6 +40,7 @@ from demo.plan import (
     plan_office,
 )
 from demo.roster import bounce_one_address, tend_roster
+from demo.sources import add_source_history
 from models import (
     Assignment,
     AuditEvent,
@@ -124,6 +125,7 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
         replay = _Replay(session, units, leaders, units_plan, calendar, counts, handling, now=now)
         for plan in missing:
             replay.add_item(plan)
+        add_source_history(replay, missing)
         first_assigned = min((china_date(plan.assigned) for plan in missing if plan.assigned), default=None)
         if fresh and first_assigned is not None:
             replay.add_daily_sweeps(first_assigned)

@@ -23,6 +23,7 @@ from models.escalation import (
 )
 from models.extension import DeadlineChange, ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
+from models.hotline import CallbackMethod, HotlineCall, HotlineCategory
 from models.inspection import LeaderInspection
 from models.instruction import Instruction
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Rhythm, Satisfaction
@@ -31,14 +32,24 @@ from models.liaison import Employment, Liaison
 from models.notice import NOTICE_KINDS, NUMBER_PREFIXES, Notice, NoticeKind, NoticeStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularEntry, CircularKind, CircularStatus, QuarterTarget, SweepLock, SweepRun
+from models.proposal import JudgedVia, Proposal, ProposalJudgement
 from models.reminder import ReminderKind, ReminderLog
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
 from models.unit import Unit, UnitKind
+from models.upward import HigherInstruction, SourceFile
 from models.user import Role, User
 
 __all__ = [
     "LeaderInspection",
+    "CallbackMethod",
+    "HotlineCall",
+    "HotlineCategory",
+    "JudgedVia",
+    "Proposal",
+    "ProposalJudgement",
+    "HigherInstruction",
+    "SourceFile",
     "CircularKind",
     "CircularEntry",
     "NoticeStatus",

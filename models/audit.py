@@ -29,6 +29,10 @@ ENTITY_LABELS = {
     "supervision_check": "督查记录",
     "check_ground": "不合格情形",
     "circular_entry": "通报名单",
+    "hotline_call": "来电",
+    "higher_instruction": "上级批示件",
+    "proposal": "提案",
+    "proposal_judgement": "提案评价",
 }
 
 

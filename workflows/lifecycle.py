@@ -172,13 +172,16 @@ def record_answer(session: Session, item: Item, answer: str, satisfaction: str |
 
 
 def refresh_item_status(session: Session, item: Item, *, now: datetime) -> ItemStatus:
-    """Derive a live item's status from its assignments: 办结 when every share is accepted (and answered)."""
+    """Derive a live item's status from its assignments: 办结 when every share is accepted (and answered, and for an
+    instruction from above, reported upward)."""
     if item.status in (S.REGISTERED, S.SUSPENDED, S.CANCELLED):
         return item.status
     shares = [a for a in item.assignments if a.status != A.CANCELLED]
     before = item.status
     if shares and all(a.status == A.ACCEPTED for a in shares):
-        if item.needs_answer and not item.answer:
+        from workflows.upward import awaits_upward_report  # the upward step builds on this module's steps
+
+        if (item.needs_answer and not item.answer) or awaits_upward_report(session, item):
             item.status = S.UNDER_REVIEW
         else:
             item.status, item.closed_at = S.CLOSED, item.closed_at or now

@@ -1,5 +1,5 @@
 """The sweep: everything that is due — reminders, the three checks' report requests and records, periodic cycles,
-roster confirmations — exactly once. It never decides a check nor issues a sanction: those are a person's.
+roster confirmations, upward deadlines of instructions from above — exactly once. It never decides a check nor issues a sanction: those are a person's.
 
 It locks first (two sweeps at once take turns), looks only at assignments whose next_action_on has come (so its
 cost follows what is due, not the size of the table), acts, writes each assignment's next date, and records a
@@ -33,6 +33,7 @@ from workflows.confirmation import due_campaign, remind_non_responders, send_con
 from workflows.lifecycle import WORKING
 from workflows.periodic import done_period_events, handle_period_events
 from workflows.reminders import ReminderBatch, due_slot, last_reminders, next_slot_day, reminder_slots
+from workflows.upward import remind_upward_reports
 
 LOCK_NAME = "sweep"
 
@@ -50,6 +51,7 @@ class SweepReport:
     circulars: int = 0
     confirmations: int = 0
     confirmation_reminders: int = 0
+    upward_reminders: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -131,6 +133,7 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
     if campaign:
         report.confirmations = send_confirmations(session, campaign, now=now)
     report.confirmation_reminders = remind_non_responders(session, now=now)
+    report.upward_reminders = remind_upward_reports(session, calendar, now=now)
     report.warnings = calendar_warnings(calendar, today)
     report.seconds = round(time.perf_counter() - started, 3)
     session.add(

@@ -1,7 +1,7 @@
 """supervisors in charge of units (分包): a unit's supervisor, and a share's own supervisor for a central task
 
 Revision ID: 0013_in_charge
-Revises: 0007_checks
+Revises: 0009_sources
 Create Date: 2026-11-29 15:20:00
 
 Existing units and shares get no supervisor in charge (every supervisor keeps seeing everything until the office
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_in_charge"
-down_revision = "0007_checks"
+down_revision = "0009_sources"
 branch_labels = None
 depends_on = None
 

@@ -39,6 +39,15 @@ EXPECTED = {
     "notice.draft_view": ("/admin/notice/draft/", {"GET", "POST"}, "notice.edit_draft"),
     "notice.issue_view": ("/admin/notice/issue/", {"POST"}, "notice.issue"),
     "escalation.decide_view": ("/admin/escalation/decide/", {"GET", "POST"}, "escalation.decide"),
+    "hotline.callback_view": ("/admin/hotline/callback/", {"GET", "POST"}, "hotline.callback"),
+    "higher_instruction.report_view": (
+        "/admin/higher_instruction/report/",
+        {"GET", "POST"},
+        "higher_instruction.report",
+    ),
+    "proposal.answer_view": ("/admin/proposal/answer/", {"GET", "POST"}, "proposal.answer"),
+    "proposal.send_link_view": ("/admin/proposal/send_link/", {"GET", "POST"}, "proposal.send_link"),
+    "proposal.judge_view": ("/admin/proposal/judge/", {"GET", "POST"}, "proposal.judge"),
 }
 ROLES_TAKING_STEPS = {Role.ADMIN, Role.SUPERVISOR}  # the office; leaders read, liaisons report through their page
 # Steps that are not the office's: the leadership decides a 提请追责 (and an admin may, for them).
