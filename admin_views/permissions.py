@@ -106,8 +106,9 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
     "audit": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
     "outbox": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
     "imports": {ADMIN: READ_ONLY | {CREATE}, SUPERVISOR: READ_ONLY | {CREATE}, LEADER: NOTHING, LIAISON: NOTHING},
-    # Each source's own steps (issue 12). Hotline calls: the office registers (来电登记) and calls back (回访); a liaison
-    # reads only the calls their unit handles (so never another unit's caller's number); leaders read everything.
+    # Each source's own steps (issue 12). Hotline calls: the office registers (来电登记) and calls back (回访);
+    # a liaison reads only the calls their unit handles (so never another unit's caller's number); leaders read
+    # everything.
     "hotline": {
         ADMIN: frozenset({READ, CREATE, EXPORT, WORKFLOW}),
         SUPERVISOR: frozenset({READ, CREATE, EXPORT, WORKFLOW}),

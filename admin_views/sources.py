@@ -377,7 +377,9 @@ class HigherInstructionView(WorkflowPagesMixin, SecureModelView):
             form=UpwardReportForm,
             submit="保存上报",
             prefill=lambda record: {"on": china_date(utcnow())},
-            intro=lambda record: f"上报时限：{record.report_due}（{record.issuing_body}{record.document_number or ''}）",
+            intro=lambda record: (
+                f"上报时限：{record.report_due}（{record.issuing_body}{record.document_number or ''}）"
+            ),
             doc="上报: the result reported back upward (the item may then close).",
         ),
     )
@@ -511,7 +513,9 @@ class ProposalView(WorkflowPagesMixin, SecureModelView):
             run=lambda s, proposal, form, **who: send_judgement_link(s, proposal, now=who["now"]),
             done="评价链接已进入发件箱。",
             title="发送评价链接",
-            intro=lambda proposal: f"将向 {proposal.email or '（无邮箱）'} 发送评价链接（{30} 天内有效，只能使用一次）。",
+            intro=lambda proposal: (
+                f"将向 {proposal.email or '（无邮箱）'} 发送评价链接（{30} 天内有效，只能使用一次）。"
+            ),
             doc="Send (again) the representative's link.",
         ),
         StepPage(

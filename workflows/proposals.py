@@ -1,5 +1,5 @@
-"""Proposals (职工代表建议和提案): the answer goes to the representative, who judges it (满意 / 基本满意 / 不满意) from a
-signed, expiring, single-use link — or a supervisor enters the judgement; 不满意 reopens the shares for a second
+"""Proposals (职工代表建议和提案): the answer goes to the representative, who judges it (满意 / 基本满意 / 不满意)
+from a signed, expiring, single-use link — or a supervisor enters the judgement; 不满意 reopens the shares for a second
 handling (二次办理) with its own deadline."""
 
 from collections import Counter

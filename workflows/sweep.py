@@ -1,5 +1,6 @@
 """The sweep: everything that is due — reminders, the three checks' report requests and records, periodic cycles,
-roster confirmations, upward deadlines of instructions from above — exactly once. It never decides a check nor issues a sanction: those are a person's.
+roster confirmations, upward deadlines of instructions from above — exactly once. It never decides a check nor
+issues a sanction: those are a person's.
 
 It locks first (two sweeps at once take turns), looks only at assignments whose next_action_on has come (so its
 cost follows what is due, not the size of the table), acts, writes each assignment's next date, and records a
