@@ -28,6 +28,7 @@ from admin_views.outbox import OutboxView
 from admin_views.permissions import may
 from admin_views.quarter_targets import QuarterTargetView
 from admin_views.roster import ConfirmationView, DirectoryHealthView, StandInView
+from admin_views.year_numbers import YearNumbersView
 from models import (
     Assignment,
     AuditEvent,
@@ -95,6 +96,7 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(CircularView(Circular, name="通报", category="督查督办"))
     admin.add_link(StepLink("写通报", "circular.create", lambda: url_for("circular.create_view"), category="督查督办"))
     admin.add_view(QuarterTargetView(QuarterTarget, name="季度目标", category="督查督办"))
+    admin.add_view(YearNumbersView(name="年度统计", category="督查督办"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))
