@@ -33,6 +33,7 @@ from models.periodic import Circular, CircularEntry, CircularKind, CircularStatu
 from models.reminder import ReminderKind, ReminderLog
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
+from models.tally import ItemTally, OpenShareTally
 from models.unit import Unit, UnitKind
 from models.user import Role, User
 
@@ -74,6 +75,8 @@ __all__ = [
     "Feedback",
     "Instruction",
     "Item",
+    "ItemTally",
+    "OpenShareTally",
     "ItemSource",
     "ItemStatus",
     "LabeledEnum",

@@ -22,6 +22,8 @@ import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
+from audit import act_as  # noqa: E402
+from clock import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
 from models import Assignment, BureauLeader, Item, ItemSource, ItemStatus, Rhythm, Role, Unit, UnitKind  # noqa: E402
 from tests.conftest import IsolatedClient  # noqa: E402
@@ -118,6 +120,7 @@ def main() -> None:
     )
     with app.app_context():
         upgrade()
+        act_as(db.session, None, now=utcnow())  # the bench's own rows are the system's, stamped now
         units = []
         for i in range(54):
             unit = Unit(
