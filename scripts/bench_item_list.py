@@ -159,6 +159,15 @@ def main() -> None:
                 f"{name:32s} {small[0] * 1000:8.1f}ms {large[0] * 1000:8.1f}ms   {large[0] / small[0]:.2f}x  ("
                 f"{small[1]}/{large[1]} statements)"
             )
+        (list_small, list_statements), (list_large, _) = (results[("item list", n)] for n in (args.small, args.items))
+        (dash_small, dash_statements), (dash_large, dash_statements_large) = (
+            results[("dashboard", n)] for n in (args.small, args.items)
+        )
+        print(
+            f"RESULT list_ms_100={list_small * 1000:.1f} list_ms_100k={list_large * 1000:.1f} "
+            f"list_statements={list_statements} dashboard_ms_100={dash_small * 1000:.1f} "
+            f"dashboard_ms_100k={dash_large * 1000:.1f} dashboard_statements={max(dash_statements, dash_statements_large)}"
+        )
 
 
 if __name__ == "__main__":

@@ -180,17 +180,17 @@ def unit_lights(
             .exists()
         )
 
-    rung = (
-        select(Escalation.id)
-        .join(share, share.id == Escalation.assignment_id)
-        .where(share.unit_id == Unit.id, Escalation.round_date >= quarter_start(today), Escalation.round_date <= today)
-        .exists()
+    # units with a rung this quarter or a report awaiting review: each found once from its own short index range
+    # (escalations by date, reports by review status), not by walking every unit's shares
+    rung = Unit.id.in_(
+        select(share.unit_id)
+        .join_from(Escalation, share, share.id == Escalation.assignment_id)
+        .where(Escalation.round_date >= quarter_start(today), Escalation.round_date <= today)
     )
-    review = (
-        select(Feedback.id)
-        .join(share, share.id == Feedback.assignment_id)
-        .where(share.unit_id == Unit.id, Feedback.review_status == ReviewStatus.PENDING)
-        .exists()
+    review = Unit.id.in_(
+        select(share.unit_id)
+        .join_from(Feedback, share, share.id == Feedback.assignment_id)
+        .where(Feedback.review_status == ReviewStatus.PENDING)
     )
     rows = session.execute(
         select(
