@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from admin_views.base import QueryOptions, SecureModelView, enum_filters, safe_return_url
 from admin_views.checks import SHARE_DATES_PAGE
+from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import assignment_deadline, escalation_badge, item_link, shown_level
 from admin_views.in_charge import IN_CHARGE_PAGE, InChargeListMixin, in_charge_formatter
 from admin_views.items import unit_options
@@ -122,6 +123,7 @@ class AssignmentView(InChargeListMixin, WorkflowPagesMixin, SecureModelView):
             Assignment.escalation_level, "督查等级", options=[(str(k), v) for k, v in ESCALATION_LABELS.items()]
         ),
         DateBetweenFilter(Assignment.deadline, "完成时限"),
+        FigureFilter(Assignment),
     ]
     column_select_related_list = [Assignment.item, Assignment.unit, Assignment.supervisor]
 

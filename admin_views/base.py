@@ -78,7 +78,10 @@ COMPARING_FILTERS = (FilterEqual, FilterNotEqual, FilterGreater, FilterSmaller)
 
 
 def filter_value_ok(flt, value: str) -> bool:
-    """May this value reach the database through this list filter? Option lists and integer columns are checked."""
+    """May this value reach the database through this list filter? Option lists and integer columns are checked;
+    a filter with its own `value_ok` checks its values itself."""
+    if hasattr(flt, "value_ok"):
+        return flt.value_ok(value)
     if isinstance(flt, FilterEmpty):
         return value in ("0", "1")
     options = getattr(flt, "options", None)

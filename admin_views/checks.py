@@ -18,6 +18,7 @@ from wtforms import DateField, RadioField, SelectMultipleField, TextAreaField, v
 from wtforms.validators import InputRequired, Length, Optional
 
 from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, safe_return_url
+from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import escalation_badge, item_link
 from admin_views.in_charge import InChargeListMixin
 from admin_views.permissions import READ, WORKFLOW, allowed, may
@@ -481,6 +482,7 @@ class CheckView(InChargeListMixin, WorkflowPagesMixin, CheckScreen):
             "督查结论",
             options=[(Verdict.PASS.value, Verdict.PASS.label), (Verdict.FAIL.value, Verdict.FAIL.label)],
         ),
+        FigureFilter(SupervisionCheck),
     ]
 
     step_pages = (

@@ -9,6 +9,7 @@ from admin_views.notices import PENDING
 from admin_views.permissions import may
 from clock import china_date, utcnow
 from extensions import db
+from models.assignment import Assignment
 from models.escalation import Escalation
 from models.extension import ExtensionRequest, ExtensionStatus
 from models.feedback import Feedback, ReviewStatus
@@ -18,7 +19,15 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularStatus
 from models.roster import Confirmation, CorrectionStatus
 from models.user import Role
-from workflows.dashboard import dashboard_figures, leader_alerts, office_alerts
+from workdays import WorkCalendar
+from workflows.dashboard import (
+    LIGHT_LABELS,
+    dashboard_figures,
+    leader_alerts,
+    monthly_charts,
+    office_alerts,
+    unit_lights,
+)
 
 
 def filtered_list_url(admin, endpoint: str, column, value) -> str | None:
@@ -52,7 +61,14 @@ class DashboardView(AdminIndexView):
         unit_id = current_user.unit_id if current_user.role == Role.LIAISON else None
         today = china_date(utcnow())
         figures = dashboard_figures(db.session, today=today, unit_id=unit_id)
-        alerts = office_alerts(db.session, today=today) if current_user.role in (Role.ADMIN, Role.SUPERVISOR) else None
+        calendar = WorkCalendar.load(db.session)
+        office = current_user.role in (Role.ADMIN, Role.SUPERVISOR)
+        alerts = office_alerts(db.session, today=today, calendar=calendar) if office else None
+        lights = charts = None
+        if office or current_user.role == Role.LEADER:
+            leader_id = current_user.leader_id if current_user.role == Role.LEADER else None
+            lights = unit_lights(db.session, today=today, calendar=calendar, leader_id=leader_id)
+            charts = monthly_charts(db.session, today=today)
         if alerts:
             cards = self.cards(alerts)
         elif current_user.role == Role.LEADER:
@@ -67,7 +83,22 @@ class DashboardView(AdminIndexView):
             item_status=Item.status,
             item_source=Item.source,
             unit=current_user.unit if unit_id else None,
+            lights=lights,
+            light_counts={light: sum(1 for u in lights if u.light == light) for light in LIGHT_LABELS}
+            if lights
+            else {},
+            light_labels=LIGHT_LABELS,
+            unit_list=self.unit_list_url(),
+            charts=charts,
         )
+
+    def unit_list_url(self):
+        """unit id -> the list of that unit's shares (None when the user may not read the shares)."""
+        base = filtered_list_url(self.admin, "assignment", Assignment.unit_id, 0)
+        if base is None:
+            return lambda unit_id: None
+        head, _, _ = base.rpartition("=")
+        return lambda unit_id: f"{head}={unit_id}"
 
     def cards(self, alerts: dict) -> list[tuple[str, int, str, str]]:
         """The office's to-do cards: (label, count, the list filtered to exactly what is counted, colour); a target

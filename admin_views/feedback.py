@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import validators
 
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, bounded_id, enum_filters
+from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import period_column, review_badge
 from admin_views.items import unit_options
 from admin_views.lookups import assignment_loader
@@ -129,6 +130,7 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         *enum_filters(Feedback.review_status, ReviewStatus),
         FeedbackUnitFilter(Feedback.assignment_id, "承办单位", options=QueryOptions(unit_options)),
         ChinaDateBetweenFilter(Feedback.submitted_at, "提交时间"),
+        FigureFilter(Feedback),
     ]
     form_columns = list(CONTENT_FIELDS)
     form_ajax_refs = {"assignment": assignment_loader("assignment")}

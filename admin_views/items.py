@@ -14,6 +14,7 @@ from admin_views.audit import AuditView
 from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
 from admin_views.checks import ITEM_DATES_PAGE, check_cell
 from admin_views.fields import DeadlineField
+from admin_views.figure_filter import FigureFilter
 from admin_views.in_charge import InChargeListMixin
 from admin_views.lookups import DetachedAjaxMultipleField, leader_loader, unit_loader
 from admin_views.permissions import READ, allowed, may
@@ -172,6 +173,7 @@ class ItemView(InChargeListMixin, WorkflowPagesMixin, SecureModelView):
         OverdueFilter(Item.deadline, "是否逾期", options=[("1", "是"), ("0", "否")]),
         *enum_filters(Item.rhythm, Rhythm),
         BooleanEqualFilter(Item.three_checks, "纳入三次督查", options=[("1", "是"), ("0", "否")]),
+        FigureFilter(Item),
     ]
     form_overrides = {"deadline": DeadlineField}
     form_columns = [

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
+from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import item_link, text_block
 from admin_views.items import unit_options
 from admin_views.permissions import WORKFLOW, may
@@ -150,6 +151,7 @@ class NoticeView(WorkflowPagesMixin, SecureModelView):
         *enum_filters(Notice.status, NoticeStatus),
         FilterEqual(Notice.unit_id, "承办单位", options=QueryOptions(unit_options)),
         ChinaDateBetweenFilter(Notice.issued_at, "发出时间"),
+        FigureFilter(Notice),
     ]
     column_select_related_list = [Notice.unit, Notice.item]
 

@@ -105,6 +105,8 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
     "user": {ADMIN: frozenset({READ, CREATE, EDIT, DELETE}), SUPERVISOR: NOTHING, LEADER: NOTHING, LIAISON: NOTHING},
     "audit": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
     "outbox": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
+    # 年度统计: the year in numbers, for the office and the leaders
+    "year_numbers": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: NOTHING},
     "imports": {ADMIN: READ_ONLY | {CREATE}, SUPERVISOR: READ_ONLY | {CREATE}, LEADER: NOTHING, LIAISON: NOTHING},
     # Each source's own steps (issue 12). Hotline calls: the office registers (来电登记) and calls back (回访);
     # a liaison reads only the calls their unit handles (so never another unit's caller's number); leaders read

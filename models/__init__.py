@@ -36,6 +36,7 @@ from models.proposal import JudgedVia, Proposal, ProposalJudgement
 from models.reminder import ReminderKind, ReminderLog
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
+from models.tally import ItemTally, OpenShareTally
 from models.unit import Unit, UnitKind
 from models.upward import HigherInstruction, SourceFile
 from models.user import Role, User
@@ -87,6 +88,8 @@ __all__ = [
     "Feedback",
     "Instruction",
     "Item",
+    "ItemTally",
+    "OpenShareTally",
     "ItemSource",
     "ItemStatus",
     "LabeledEnum",

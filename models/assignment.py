@@ -50,7 +50,7 @@ class Assignment(Timestamped, Base):
         UniqueConstraint("item_id", "unit_id", name="uq_assignment_item_unit"),
         CheckConstraint("escalation_level BETWEEN 0 AND 3", name="escalation_level_range"),
         Index("ix_assignment_status_deadline", "status", "deadline"),
-        Index("ix_assignment_unit_status", "unit_id", "status"),
+        Index("ix_assignment_unit_status_deadline", "unit_id", "status", "deadline"),  # a unit's light
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +65,7 @@ class Assignment(Timestamped, Base):
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("交办时间"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("签收时间"))
     acknowledged_by: Mapped[str | None] = mapped_column(String(50), info=label("签收人"))
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("办结时间"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True, info=label("办结时间"))
     status_reason: Mapped[str | None] = mapped_column(Text, info=label("暂停/撤销原因"))
     escalation_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label("停止督办时间"))
     escalation_stop_reason: Mapped[str | None] = mapped_column(Text, info=label("停止督办原因"))

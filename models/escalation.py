@@ -110,7 +110,7 @@ class Escalation(Base):
     )
     level: Mapped[int] = mapped_column(SmallInteger, info=label("督查等级"))
     previous_level: Mapped[int | None] = mapped_column(SmallInteger, info=label("上一级"))
-    round_date: Mapped[date] = mapped_column(Date, info=label("督查日期"))
+    round_date: Mapped[date] = mapped_column(Date, index=True, info=label("督查日期"))
     reason: Mapped[FailureReason] = mapped_column(enum_column(FailureReason), info=label("原因"))
     grounds: Mapped[str | None] = mapped_column(String(300), info=label("不合格情形"))
     check_id: Mapped[int | None] = mapped_column(

@@ -22,6 +22,8 @@ import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
+from audit import act_as  # noqa: E402
+from clock import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
 from models import Assignment, BureauLeader, Item, ItemSource, ItemStatus, Rhythm, Role, Unit, UnitKind  # noqa: E402
 from tests.conftest import IsolatedClient  # noqa: E402
@@ -118,6 +120,7 @@ def main() -> None:
     )
     with app.app_context():
         upgrade()
+        act_as(db.session, None, now=utcnow())  # the bench's own rows are the system's, stamped now
         units = []
         for i in range(54):
             unit = Unit(
@@ -156,6 +159,16 @@ def main() -> None:
                 f"{name:32s} {small[0] * 1000:8.1f}ms {large[0] * 1000:8.1f}ms   {large[0] / small[0]:.2f}x  ("
                 f"{small[1]}/{large[1]} statements)"
             )
+        (list_small, list_statements), (list_large, _) = (results[("item list", n)] for n in (args.small, args.items))
+        (dash_small, dash_statements), (dash_large, dash_statements_large) = (
+            results[("dashboard", n)] for n in (args.small, args.items)
+        )
+        print(
+            f"RESULT list_ms_100={list_small * 1000:.1f} list_ms_100k={list_large * 1000:.1f} "
+            f"list_statements={list_statements} dashboard_ms_100={dash_small * 1000:.1f} "
+            f"dashboard_ms_100k={dash_large * 1000:.1f} "
+            f"dashboard_statements={max(dash_statements, dash_statements_large)}"
+        )
 
 
 if __name__ == "__main__":
