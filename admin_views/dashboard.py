@@ -39,7 +39,9 @@ def filtered_list_url(admin, endpoint: str, column, value) -> str | None:
     for index, flt in enumerate(view._filters or []):
         if isinstance(flt, FilterEqual) and flt.column is column:
             value = getattr(value, "value", value)
-            return url_for(f"{endpoint}.index_view", **{f"flt0_{view.get_filter_arg(index, flt)}": value})
+            # scope=all: the card counts the whole office, so the list must not open on 我分包的 (in_charge.py)
+            arg = f"flt0_{view.get_filter_arg(index, flt)}"
+            return url_for(f"{endpoint}.index_view", **{arg: value}, scope="all")
     raise LookupError(f"{endpoint} has no equality filter on {column}")
 
 

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, validators
 
 from admin_views.base import SecureModelView
+from admin_views.figure_filter import FigureFilter
 from admin_views.lookups import item_loader, leader_loader, unit_loader
 from admin_views.workflow_pages import StepPage, WorkflowPagesMixin
 from clock import utcnow
@@ -87,6 +88,7 @@ class LeaderInspectionView(WorkflowPagesMixin, SecureModelView):
     column_default_sort = ("held_on", True)
     column_sortable_list = ["held_on"]
     column_searchable_list = ["findings", "place", "companions"]
+    column_filters = [FigureFilter(LeaderInspection)]
     search_hint = "督查情况、地点、陪同人员"
     column_select_related_list = [LeaderInspection.leader]
     details_template = "admin/inspection_details.html"

@@ -57,7 +57,8 @@ class YearNumbersView(RoleGuardMixin, BaseView):
                 continue
             view = next(v for v in self.admin._views if getattr(v, "endpoint", None) == endpoint)
             index, flt = next((i, f) for i, f in enumerate(view._filters) if isinstance(f, FigureFilter))
-            links[endpoint] = url_for(f"{endpoint}.index_view", **{f"flt0_{view.get_filter_arg(index, flt)}": "KEY"})
+            arg = f"flt0_{view.get_filter_arg(index, flt)}"  # scope=all: a figure counts the whole office
+            links[endpoint] = url_for(f"{endpoint}.index_view", **{arg: "KEY"}, scope="all")
         return links
 
     @expose("/")

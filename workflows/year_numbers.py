@@ -20,9 +20,12 @@ from sqlalchemy.orm import Session
 from models.assignment import Assignment
 from models.check import CHECK_STAGES, CheckState, SupervisionCheck, Verdict
 from models.feedback import Feedback, ReviewStatus
+from models.hotline import HotlineCall, HotlineCategory
+from models.inspection import LeaderInspection
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Satisfaction
 from models.notice import Notice, NoticeKind, NoticeStatus
 from models.sql_dates import china_day, year_bounds
+from models.upward import HigherInstruction
 
 
 def _within(column, year: int):
@@ -39,6 +42,7 @@ YEAR_SCOPES: dict[type, Callable[[int], object]] = {
     Notice: lambda year: (Notice.status == NoticeStatus.ISSUED) & _within(Notice.issued_at, year),
     SupervisionCheck: lambda year: (SupervisionCheck.state == CheckState.DECIDED)
     & SupervisionCheck.planned_on.between(date(year, 1, 1), date(year, 12, 31)),
+    LeaderInspection: lambda year: LeaderInspection.held_on.between(date(year, 1, 1), date(year, 12, 31)),
 }
 # The list (admin endpoint) that shows each table's rows.
 ENDPOINTS = {
@@ -47,6 +51,7 @@ ENDPOINTS = {
     Feedback: "feedback",
     Notice: "notice",
     SupervisionCheck: "check",
+    LeaderInspection: "leader_inspection",
 }
 INSTRUCTION_SOURCES = (ItemSource.HIGHER_INSTRUCTION, ItemSource.LEADER_INSTRUCTION)
 
@@ -186,6 +191,60 @@ def proposals() -> FigureTable:
     return _answered_and_satisfaction(ItemSource.STAFF_PROPOSAL, "proposals", "职工代表建议和提案", "建议提案")
 
 
+def _calls_of_category(category_id: int | None):
+    calls = select(HotlineCall.item_id).where(
+        HotlineCall.category_id == category_id if category_id else HotlineCall.category_id.is_(None)
+    )
+    return lambda year: (Item.source == ItemSource.HOTLINE) & Item.id.in_(calls)
+
+
+def _category_figure(category_id: int, name: str = "来电类别") -> Figure:
+    return Figure(f"hotline.category.{category_id}", f"便民电话·{name}", Item, _calls_of_category(category_id))
+
+
+def hotline_by_category(session: Session | None = None) -> FigureTable:
+    """便民公开电话（按类别）: the calls of each category of the office's editable list (信访, 城管, 供暖 …)."""
+    categories = []
+    if session is not None:
+        categories = session.execute(
+            select(HotlineCategory.id, HotlineCategory.name).order_by(HotlineCategory.sort_order, HotlineCategory.id)
+        ).all()
+    rows = tuple((name, (_category_figure(category_id, name),)) for category_id, name in categories)
+    return FigureTable("hotline_categories", "便民公开电话（按类别）", ("来电",), rows)
+
+
+def _upward(condition):
+    reports = select(HigherInstruction.item_id).where(condition)
+    return lambda year: (Item.source == ItemSource.HIGHER_INSTRUCTION) & Item.id.in_(reports)
+
+
+def upward_reports() -> FigureTable:
+    """上级转来的领导批示件: the results reported back upward, on time (按期反馈办理结果) or late, and not yet."""
+    hi = HigherInstruction
+    measures = (
+        ("应上报", "due", hi.id.is_not(None)),
+        ("已上报", "reported", hi.reported_on.is_not(None)),
+        ("按期上报", "on_time", hi.reported_on <= hi.report_due),
+        ("逾期上报", "late", hi.reported_on > hi.report_due),
+        ("未上报", "outstanding", hi.reported_on.is_(None)),
+    )
+    figures = tuple(
+        Figure(f"upward.{key}", f"上级批示件·{label}", Item, _upward(cond)) for label, key, cond in measures
+    )
+    return FigureTable(
+        "upward",
+        "上级转来的领导批示件（向上反馈）",
+        tuple(m[0] for m in measures),
+        (("上级转来的领导批示件", figures),),
+    )
+
+
+def leader_inspections() -> FigureTable:
+    """领导督查: the on-site supervisions leaders held in the year."""
+    held = Figure("inspections.held", "领导督查", LeaderInspection, lambda year: LeaderInspection.id.is_not(None))
+    return FigureTable("inspections", "领导督查（现场办公）", ("次数",), (("领导督查", (held,)),))
+
+
 def notices_by_kind() -> FigureTable:
     """文书: notices issued (签发) in the year, by kind."""
     rows = tuple(
@@ -229,22 +288,31 @@ TABLE_BUILDERS: list[Callable[[], FigureTable]] = [
     items_by_source,
     feedback_forms,
     instructions,
+    upward_reports,
     hotline,
+    hotline_by_category,
     proposals,
     notices_by_kind,
     checks,
+    leader_inspections,
 ]
+DATA_TABLES = (hotline_by_category,)  # tables whose rows are the office's own lists: they read the session
 
 
-def figure_tables() -> list[FigureTable]:
-    """Every table of the page, built fresh from TABLE_BUILDERS."""
-    return [build() for build in TABLE_BUILDERS]
+def figure_tables(session: Session | None = None) -> list[FigureTable]:
+    """Every table of the page, built fresh from TABLE_BUILDERS (the office's lists read from `session`)."""
+    return [build(session) if build in DATA_TABLES else build() for build in TABLE_BUILDERS]
 
 
-def all_figures() -> dict[str, Figure]:
+def all_figures(session: Session | None = None) -> dict[str, Figure]:
     """Every figure by its key."""
+    return figures_of(figure_tables(session))
+
+
+def figures_of(tables: list[FigureTable]) -> dict[str, Figure]:
+    """The figures of some tables by key."""
     figures = {}
-    for table in figure_tables():
+    for table in tables:
         for _, row in table.rows:
             for figure in row:
                 if figure is not None:
@@ -273,6 +341,12 @@ class YearNumbers:
         good = self.counts[f"{prefix}.satisfied"] + self.counts[f"{prefix}.basically"]
         return f"{good * 100 / judged:.1f}%" if judged else "—"
 
+    def _categories(self) -> str:
+        """信访3件、城管2件 … from the hotline-by-category table (the categories with calls)."""
+        table = next((t for t in self.tables if t.key == "hotline_categories"), None)
+        parts = [f"{name}{self.counts[f.key]}件" for name, (f,) in (table.rows if table else ()) if self.counts[f.key]]
+        return "、".join(parts) or "无分类来电"
+
     def summary(self) -> str:
         """The year in the report's sentences (全年共发放《落实情况反馈表》26份，督办上级和领导批示件12件 …)."""
         c = self.counts
@@ -285,8 +359,11 @@ class YearNumbers:
             f"督办上级和领导批示件{c['instructions.registered']}件，按期办结{c['instructions.on_time']}件；"
             f"承办便民电话{c['hotline.registered']}件，已答复{c['hotline.answered']}件，"
             f"回访满意率{self.satisfaction_rate('hotline')}；"
+            f"其中{self._categories()}；"
+            f"向上级反馈批示件办理结果{c['upward.reported']}件，其中按期反馈{c['upward.on_time']}件；"
             f"办理职工代表建议和提案{c['proposals.registered']}件，答复{c['proposals.answered']}件，"
             f"满意率{self.satisfaction_rate('proposals')}。"
+            f"局领导现场督查{c['inspections.held']}次。"
             f"全年实行三次督查{c['checks.all.held']}次，不合格{c['checks.all.failed']}次；"
             f"下发《整改通知书》{kinds[NoticeKind.RECTIFICATION]}份，通报批评{kinds[NoticeKind.CRITICISM]}次，"
             f"黄牌警告{kinds[NoticeKind.YELLOW_CARD]}次，提请追责{kinds[NoticeKind.ACCOUNTABILITY]}次，"
@@ -296,9 +373,9 @@ class YearNumbers:
 
 def year_numbers(session: Session, year: int) -> YearNumbers:
     """Count every figure of `year`: one statement per counted table (count(*) FILTER for each figure)."""
-    tables = figure_tables()
+    tables = figure_tables(session)
     by_model: dict[type, list[Figure]] = {}
-    for figure in all_figures().values():
+    for figure in figures_of(tables).values():
         by_model.setdefault(figure.model, []).append(figure)
     counts: dict[str, int] = {}
     for model, figures in by_model.items():
@@ -317,4 +394,7 @@ def figure_of(value: str) -> tuple[int, Figure] | None:
     if not (year_text.isdigit() and len(year_text) == 4):
         return None
     figure = all_figures().get(key)
+    category = key.removeprefix("hotline.category.")
+    if figure is None and category != key and category.isdigit() and len(category) < 10:
+        figure = _category_figure(int(category))  # a category of the office's list: its id names it
     return (int(year_text), figure) if figure else None

@@ -12,12 +12,25 @@ from docx import Document
 
 from clock import CHINA
 from extensions import db
-from models import Assignment, Feedback, Item, ItemSource, ItemStatus, Notice, Role, SupervisionCheck
+from models import (
+    Assignment,
+    Feedback,
+    HigherInstruction,
+    HotlineCall,
+    HotlineCategory,
+    Item,
+    ItemSource,
+    ItemStatus,
+    LeaderInspection,
+    Notice,
+    Role,
+    SupervisionCheck,
+)
 from models.check import CheckState, Verdict
 from models.feedback import ReviewStatus
 from models.item import OPEN_ITEM_STATUSES, Satisfaction
 from models.notice import NoticeKind, NoticeStatus
-from tests.factories import login, make_item, make_unit, make_user
+from tests.factories import login, make_item, make_leader, make_unit, make_user
 from tests.office import at
 from workflows.year_numbers import all_figures, year_numbers
 
@@ -88,6 +101,37 @@ def rows(app):
                 issued_at=None if draft else moment,
             )
         )
+    categories = [HotlineCategory(name=name, sort_order=n) for n, name in enumerate(("来电甲", "来电乙", "来电丙"))]
+    db.session.add_all(categories)
+    db.session.flush()
+    for n, item in enumerate(i for i in db.session.scalars(sa.select(Item)) if i.source == ItemSource.HOTLINE):
+        category = [*categories, None][n % 4]  # one call in four has no category
+        db.session.add(
+            HotlineCall(
+                item_id=item.id,
+                called_at=EDGES[n % 5],
+                caller="来电人",
+                phone="13800000000",
+                said="反映",
+                category_id=category.id if category else None,
+            )
+        )
+    upward = [i for i in db.session.scalars(sa.select(Item)) if i.source == ItemSource.HIGHER_INSTRUCTION]
+    for n, item in enumerate(upward):
+        due = date(item.year, 6, 30)
+        reported = [None, due, due + timedelta(days=1), due - timedelta(days=3)][n % 4]  # none, on the day, late, early
+        db.session.add(
+            HigherInstruction(
+                item_id=item.id,
+                issuing_body="省林草局",
+                received_on=date(item.year, 6, 1),
+                report_due=due,
+                reported_on=reported,
+            )
+        )
+    leader = make_leader()
+    for day in (date(2025, 12, 31), date(2026, 1, 1), date(2026, 7, 1), date(2026, 12, 31), date(2027, 1, 1)):
+        db.session.add(LeaderInspection(held_on=day, leader=leader, findings="现场督查"))
     check_days = [date(2025, 12, 31), date(2026, 1, 1), date(2026, 12, 31), date(2027, 1, 1)]
     for n, share in enumerate(shares[:30]):
         state = [CheckState.DECIDED, CheckState.DECIDED, CheckState.DUE, CheckState.PLANNED][n % 4]
@@ -149,6 +193,21 @@ def expected_counts() -> dict[str, int]:
         held = [c for c in checks if c.round == number]
         counts[f"checks.{number}.held"] = len(held)
         counts[f"checks.{number}.failed"] = sum(1 for c in held if c.verdict == Verdict.FAIL)
+    calls = {c.item_id: c for c in db.session.scalars(sa.select(HotlineCall))}
+    for category in db.session.scalars(sa.select(HotlineCategory)):
+        counts[f"hotline.category.{category.id}"] = sum(
+            1 for i in items if i.id in calls and calls[i.id].category_id == category.id
+        )
+    upward = {h.item_id: h for h in db.session.scalars(sa.select(HigherInstruction))}
+    mine = [upward[i.id] for i in items if i.id in upward]
+    counts["upward.due"] = len(mine)
+    counts["upward.reported"] = sum(1 for h in mine if h.reported_on)
+    counts["upward.on_time"] = sum(1 for h in mine if h.reported_on and h.reported_on <= h.report_due)
+    counts["upward.late"] = sum(1 for h in mine if h.reported_on and h.reported_on > h.report_due)
+    counts["upward.outstanding"] = sum(1 for h in mine if h.reported_on is None)
+    counts["inspections.held"] = sum(
+        1 for v in db.session.scalars(sa.select(LeaderInspection)) if v.held_on.year == YEAR
+    )
     counts["checks.all.held"] = len(checks)
     counts["checks.all.failed"] = sum(1 for c in checks if c.verdict == Verdict.FAIL)
     return counts
@@ -161,9 +220,12 @@ def test_should_count_every_figure_as_the_rows_say_at_the_edges_of_the_year(rows
     numbers = year_numbers(db.session, YEAR)
     sa.event.remove(db.engine, "before_cursor_execute", listener)
     expected = expected_counts()
-    assert set(numbers.counts) == set(expected) == set(all_figures())
+    assert set(numbers.counts) == set(expected) == set(all_figures(db.session))
     assert numbers.counts == expected
-    assert len(statements) == 5, "one statement per counted table"
+    assert len(statements) == 7, "one statement per counted table (six), and the office's list of call categories"
+    assert expected["upward.on_time"] and expected["upward.late"] and expected["upward.outstanding"]
+    assert expected["inspections.held"] == 3 and sum(expected[k] for k in expected if ".category." in k)
+    assert f"向上级反馈批示件办理结果{expected['upward.reported']}件" in numbers.summary()
     # the data reaches both sides of every edge: the figures are not all zeros
     assert 0 < expected["source.all.on_time"] < expected["source.all.closed"]
     assert 0 < expected["feedback.issued"] and 0 < expected["notice.all"] and 0 < expected["checks.all.failed"]
