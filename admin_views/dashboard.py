@@ -28,6 +28,7 @@ from workflows.dashboard import (
     office_alerts,
     unit_lights,
 )
+from workflows.upward import pending_upward_reports
 
 
 def filtered_list_url(admin, endpoint: str, column, value) -> str | None:
@@ -69,7 +70,10 @@ class DashboardView(AdminIndexView):
         lights = charts = None
         if office or current_user.role == Role.LEADER:
             leader_id = current_user.leader_id if current_user.role == Role.LEADER else None
-            lights = unit_lights(db.session, today=today, calendar=calendar, leader_id=leader_id)
+            supervisor_id = current_user.id if current_user.role == Role.SUPERVISOR else None
+            lights = unit_lights(
+                db.session, today=today, calendar=calendar, leader_id=leader_id, supervisor_id=supervisor_id
+            )
             charts = monthly_charts(db.session, today=today)
         if alerts:
             cards = self.cards(alerts)
@@ -92,6 +96,7 @@ class DashboardView(AdminIndexView):
             light_labels=LIGHT_LABELS,
             unit_list=self.unit_list_url(),
             charts=charts,
+            upward=pending_upward_reports(db.session, limit=10) if office or current_user.role == Role.LEADER else [],
         )
 
     def unit_list_url(self):

@@ -156,7 +156,7 @@ class UnitLight:
     unit_id: int
     name: str
     kind: UnitKind
-    mine: bool  # the signed-in leader is in charge of it (分管)
+    mine: bool  # the signed-in leader is in charge of it (分管), or the signed-in supervisor (分包)
     light: str
     reasons: tuple[str, ...]
 
@@ -167,9 +167,15 @@ def quarter_start(today: date) -> date:
 
 
 def unit_lights(
-    session: Session, *, today: date, calendar: WorkCalendar, leader_id: int | None = None
+    session: Session,
+    *,
+    today: date,
+    calendar: WorkCalendar,
+    leader_id: int | None = None,
+    supervisor_id: int | None = None,
 ) -> list[UnitLight]:
-    """Every active unit's light, in one statement of index probes per unit (units in `leader_id`'s charge first)."""
+    """Every active unit's light, in one statement of index probes per unit (units in the charge of `leader_id`
+    (分管) or of `supervisor_id` (分包) first)."""
     due_by = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     share = aliased(Assignment)
 
@@ -198,6 +204,7 @@ def unit_lights(
             Unit.name,
             Unit.kind,
             Unit.leader_in_charge_id,
+            Unit.supervisor_id,
             open_share(share.deadline < today).label("overdue"),
             rung.label("rung"),
             open_share(share.deadline >= today, share.deadline <= due_by).label("due_soon"),
@@ -219,7 +226,9 @@ def unit_lights(
             if flag
         ]
         light = RED if row.overdue or row.rung else YELLOW if row.due_soon or row.review else GREEN
-        mine = leader_id is not None and row.leader_in_charge_id == leader_id
+        mine = (leader_id is not None and row.leader_in_charge_id == leader_id) or (
+            supervisor_id is not None and row.supervisor_id == supervisor_id
+        )
         lights.append(UnitLight(row.id, row.name, row.kind, mine, light, tuple(reasons)))
     return sorted(lights, key=lambda light: not light.mine)  # stable: the leader's units first, each in order
 

@@ -110,3 +110,30 @@ def test_should_name_a_units_supervisor_on_its_form_and_filter_by_it(client, off
     names = set(re.findall(r"东方红林场|林业第一中学|计财科", listing))
     assert "东方红林场" in names and "计财科" not in names
     assert db.session.get(Unit, office.forest.id).supervisor_id == office.li.id
+
+
+def test_should_put_a_supervisors_units_first_on_the_dashboard(client, office):
+    login(client, "li")
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "您分包的单位排在前面" in html
+    first = re.search(r'class="duban-unit duban-unit-\w+( duban-unit-mine)?"[^>]*data-unit="(\d+)"', html)
+    assert first.group(1) and int(first.group(2)) == office.forest.id
+    client.post("/logout")
+    login(client, "chen")  # 陈督查 has one share but no unit: no unit of theirs to put first
+    assert "您分包的单位排在前面" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_should_show_an_upward_deadline_on_the_dashboard_until_it_is_reported(client, office):
+    from models import HigherInstruction
+
+    record = HigherInstruction(
+        item_id=office.mine.id, issuing_body="省林草局", received_on=date(2026, 11, 2), report_due=date(2026, 11, 25)
+    )
+    db.session.add(record)
+    db.session.commit()
+    login(client, "li")
+    card = client.get("/admin/").get_data(as_text=True)
+    assert 'id="upward"' in card and "2026-11-25 逾期" in card
+    record.reported_on = date(2026, 11, 26)
+    db.session.commit()
+    assert 'id="upward"' not in client.get("/admin/").get_data(as_text=True)
