@@ -29,7 +29,13 @@ from admin_views.outbox import OutboxView
 from admin_views.permissions import may
 from admin_views.quarter_targets import QuarterTargetView
 from admin_views.roster import ConfirmationView, DirectoryHealthView, StandInView
-from admin_views.sources import HigherInstructionView, HotlineCallView, HotlineCategoryView, ProposalView
+from admin_views.sources import (
+    HigherInstructionView,
+    HotlineCallView,
+    HotlineCategoryView,
+    ProposalView,
+    ReceptionVisitView,
+)
 from admin_views.year_numbers import YearNumbersView
 from models import (
     Assignment,
@@ -53,6 +59,7 @@ from models import (
     OutboxMessage,
     Proposal,
     QuarterTarget,
+    ReceptionVisit,
     StandIn,
     SupervisionCheck,
     Unit,
@@ -108,6 +115,7 @@ def register_admin(app: Flask) -> Admin:
     admin.add_link(StepLink("来电登记", "hotline.create", lambda: url_for("hotline.create_view"), category="来源办理"))
     admin.add_view(HigherInstructionView(HigherInstruction, name="上级批示件上报", category="来源办理"))
     admin.add_view(ProposalView(Proposal, name="建议提案", category="来源办理"))
+    admin.add_view(ReceptionVisitView(ReceptionVisit, name="领导接访", category="来源办理"))
     admin.add_view(YearNumbersView(name="年度统计", category="结果"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))

@@ -119,6 +119,13 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
     },
     "hotline_category": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: NOTHING, LIAISON: NOTHING},
     # Instructions from above: the upward report is the office's; units answer through their shares as usual.
+    # Reception visits: the office registers who came to which leader; leaders read; a unit reads its item only.
+    "reception_visit": {
+        ADMIN: frozenset({READ, CREATE, EDIT, EXPORT}),
+        SUPERVISOR: frozenset({READ, CREATE, EDIT, EXPORT}),
+        LEADER: READ_ONLY,
+        LIAISON: NOTHING,
+    },
     "higher_instruction": {
         ADMIN: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),
         SUPERVISOR: frozenset({READ, CREATE, EDIT, EXPORT, WORKFLOW}),

@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
 from admin_views.formatters import item_link
-from admin_views.lookups import item_loader
+from admin_views.lookups import item_loader, leader_loader
 from admin_views.permissions import may
 from admin_views.workflow_pages import StepPage, WorkflowPagesMixin
 from clock import CHINA, china_date, utcnow
@@ -34,6 +34,7 @@ from models.assignment import Assignment
 from models.hotline import CallbackMethod, HotlineCall, HotlineCategory
 from models.item import Item, ItemSource, Satisfaction
 from models.proposal import JudgedVia, Proposal
+from models.reception import ReceptionVisit
 from models.unit import Unit
 from models.upward import HigherInstruction
 from models.user import Role
@@ -385,6 +386,51 @@ class HigherInstructionView(WorkflowPagesMixin, SecureModelView):
     )
 
 
+class ReceptionVisitView(SecureModelView):
+    """领导接访: who came to which leader's reception day, and what they asked (the item hands it to units)."""
+
+    endpoint_name = "reception_visit"
+    column_list = ["received_on", "leader", "visitors", "visitor_count", "request", "item"]
+    column_default_sort = ("received_on", True)
+    column_sortable_list = ["received_on"]
+    column_searchable_list = ["visitors", "request"]
+    search_hint = "来访人、来访诉求"
+    column_formatters = {"item": _item_of}
+    column_formatters_detail = {"item": _item_of}
+    column_select_related_list = [ReceptionVisit.item, ReceptionVisit.leader]
+    column_filters = [DateBetweenFilter(ReceptionVisit.received_on, "接访日期")]
+    form_columns = ["item", "received_on", "leader", "visitors", "visitor_count", "request"]
+    form_ajax_refs = {"item": item_loader("item"), "leader": leader_loader("leader")}
+    form_args = {
+        "item": {"validators": [InputRequired("请选择督查事项。")]},
+        "received_on": {"validators": [InputRequired("请填写接访日期。")]},
+        "leader": {"validators": [InputRequired("请选择接访领导。")]},
+        "visitors": {
+            "validators": [DataRequired("请填写来访人。"), Length(max=200, message="来访人不能超过 200 字。")]
+        },
+        "visitor_count": {"validators": [Optional(), NumberRange(min=1, max=999, message="来访人数应为 1—999。")]},
+        "request": {
+            "validators": [DataRequired("请填写来访诉求。"), Length(max=5000, message="来访诉求不能超过 5000 字。")]
+        },
+    }
+    form_widget_args = {"request": {"rows": 5}}
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET":
+            item_id = bounded_id(request.args.get("item_id", ""))
+            item = db.session.get(Item, item_id) if item_id else None
+            if item is not None:
+                form.item.data = item
+                form.leader.data = form.leader.data or item.ordering_leader
+                form.request.data = form.request.data or item.content
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if model.item is not None and model.item.source != ItemSource.RECEPTION_VISIT:
+            raise ValueError("只有“党政领导大接访”事项才登记来访信息。")
+
+
 # ----- proposals ----------------------------------------------------------------------------------------------------
 
 
@@ -556,6 +602,12 @@ def source_record(item) -> tuple[str, str] | None:
             return "来文与上报", url_for("higher_instruction.details_view", id=record.id)
         if may(current_user, "higher_instruction.create"):
             return "登记来文与上报时限", url_for("higher_instruction.create_view", item_id=item.id, url=back)
+    elif item.source == ItemSource.RECEPTION_VISIT and may(current_user, "reception_visit.read"):
+        visit = db.session.scalar(select(ReceptionVisit).where(ReceptionVisit.item_id == item.id))
+        if visit is not None:
+            return "来访登记", url_for("reception_visit.details_view", id=visit.id)
+        if may(current_user, "reception_visit.create"):
+            return "登记来访人和诉求", url_for("reception_visit.create_view", item_id=item.id, url=back)
     elif item.source == ItemSource.STAFF_PROPOSAL and may(current_user, "proposal.read"):
         proposal = db.session.scalar(select(Proposal).where(Proposal.item_id == item.id))
         if proposal is not None:

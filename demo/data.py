@@ -364,6 +364,10 @@ ANSWERS = {
         "已将提案办理情况书面答复提案人，并由承办单位负责人当面解释政策和下一步安排。",
         "提案答复函已送达提案人，承办单位就落实措施和时间安排作了说明。",
     ),
+    ItemSource.RECEPTION_VISIT: (
+        "已将办理结果当面告知来访人，来访人对处理结果表示认可。",
+        "督查室会同承办单位向来访人书面反馈了办理结果和后续安排。",
+    ),
 }
 
 # 延期申请: why a unit asks for more time, and how the supervisor approves.

@@ -47,7 +47,7 @@ HISTORY_DAYS = 90  # items are spread over this many days before `now`
 EMAIL_DOMAIN = "example.org"  # reserved for examples (RFC 2606): demo mail can never reach a real person
 LATE_MONTHLY_REPORT = 0.15  # the chance that a monthly report comes in after its report day
 MISSED_CHECK_REPORT = 0.15  # the chance that a unit at work sends nothing for its first or second check
-ANSWER_SOURCES = (ItemSource.STAFF_PROPOSAL, ItemSource.HOTLINE)
+ANSWER_SOURCES = (ItemSource.STAFF_PROPOSAL, ItemSource.HOTLINE, ItemSource.RECEPTION_VISIT)
 
 RHYTHM_BY_SOURCE = {ItemSource.KEY_WORK: Rhythm.QUARTERLY, ItemSource.BENEFIT_PROJECT: Rhythm.MONTHLY}
 # What each unit's share of an item may have come to, by the item's state: (lead unit choices, co-unit choices).

@@ -14,6 +14,7 @@ from models.feedback import ReviewStatus
 from models.hotline import CallbackMethod, HotlineCall
 from models.item import ItemSource
 from models.proposal import JudgedVia, Proposal
+from models.reception import ReceptionVisit
 from models.upward import HigherInstruction
 from workflows.feedback import FeedbackInput, review_feedback, submit_feedback
 from workflows.hotline import ensure_categories
@@ -57,6 +58,16 @@ ISSUERS = (
 )
 
 
+# 党政领导大接访: who came (names and how many).
+VISITORS = (
+    ("张桂兰等回迁户代表", 4),
+    ("退休职工李德福、王淑珍", 2),
+    ("曙光林场职工刘长山", 1),
+    ("周边商户代表赵建国", 1),
+    ("职工家属孙丽华", 1),
+)
+
+
 def add_source_history(replay, plans) -> None:
     """Plan each source's own steps on the replay's timeline, beside the items' ordinary history."""
     by_source: dict = {}
@@ -74,6 +85,8 @@ def add_source_history(replay, plans) -> None:
         _plan_second_handling(replay, answered[0])
     for plan in answered[1:]:
         replay.at(plan.answer.at + timedelta(days=2), replay.supervisor, partial(_judge, replay, plan, "satisfied"))
+    for plan, visitors in zip(by_source.get(ItemSource.RECEPTION_VISIT, []), VISITORS, strict=False):
+        replay.at(plan.created, replay.supervisor, partial(_reception, replay, plan, visitors))
     instructions = [(p, i) for p, i in zip(by_source.get(ItemSource.HIGHER_INSTRUCTION, []), ISSUERS, strict=False)]
     closed = [p for p, _ in instructions if p.spec.state == "closed"]
     for index, (plan, issuer) in enumerate(instructions):
@@ -82,6 +95,21 @@ def add_source_history(replay, plans) -> None:
         if plan in closed:
             moment = _closing(plan) - timedelta(hours=2)
             replay.at(moment, replay.supervisor, partial(_report_upward, replay, plan))
+
+
+def _reception(replay, plan, visitors, moment: datetime) -> None:
+    names, count = visitors
+    item = replay.items[plan.spec.title]
+    replay.session.add(
+        ReceptionVisit(
+            item_id=item.id,
+            received_on=china_date(moment),
+            leader=item.ordering_leader,
+            visitors=names,
+            visitor_count=count,
+            request=item.content,
+        )
+    )
 
 
 def _call(replay, plan, caller, moment: datetime) -> None:

@@ -33,6 +33,7 @@ from models.notice import NOTICE_KINDS, NUMBER_PREFIXES, Notice, NoticeKind, Not
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularEntry, CircularKind, CircularStatus, QuarterTarget, SweepLock, SweepRun
 from models.proposal import JudgedVia, Proposal, ProposalJudgement
+from models.reception import ReceptionVisit
 from models.reminder import ReminderKind, ReminderLog
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
@@ -42,6 +43,7 @@ from models.upward import HigherInstruction, SourceFile
 from models.user import Role, User
 
 __all__ = [
+    "ReceptionVisit",
     "LeaderInspection",
     "CallbackMethod",
     "HotlineCall",

@@ -53,7 +53,7 @@ class Satisfaction(LabeledEnum):
     DISSATISFIED = "dissatisfied", "不满意"
 
 
-SOURCES_NEEDING_ANSWER = ("staff_proposal", "hotline")
+SOURCES_NEEDING_ANSWER = ("staff_proposal", "hotline", "reception_visit")
 # The three checks are for the bureau's major decisions, work arrangements and central work (DOMAIN.md); proposals,
 # reception visits and hotline calls are handled and answered instead. The default of a new item's 纳入三次督查.
 SOURCES_UNDER_CHECKS = (
@@ -149,7 +149,8 @@ class Item(Timestamped, Base):
 
     @property
     def needs_answer(self) -> bool:
-        """Proposals and hotline calls close only after the answer to the proposer is recorded."""
+        """Proposals, hotline calls and reception visits close only after the answer (the result given to the
+        proposer, caller or visitor) is recorded."""
         return self.source in SOURCES_NEEDING_ANSWER
 
     @property

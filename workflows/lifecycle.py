@@ -161,7 +161,7 @@ def cancel_item(session: Session, item: Item, reason: str, *, actor, now: dateti
 
 def record_answer(session: Session, item: Item, answer: str, satisfaction: str | None, *, actor, now: datetime) -> None:
     """Record the answer (答复) to the proposer or caller, and their satisfaction; the item may then close."""
-    _require(item.needs_answer, "只有职工代表建议提案和便民热线事项需要登记答复。")
+    _require(item.needs_answer, "只有职工代表建议提案、便民热线和领导大接访事项需要登记答复。")
     _require(item.status not in (S.CANCELLED, S.REGISTERED), f"事项当前为“{item.status.label}”，不能登记答复。")
     _require(bool((answer or "").strip()), "请填写答复内容。")
     item.answer, item.answered_at = answer.strip(), now

@@ -2,7 +2,7 @@
 units' lights and the monthly charts
 
 Revision ID: 0010_dashboard
-Revises: 0014_inspections
+Revises: 0015_reception
 Create Date: 2026-11-29 15:30:00
 
 The tallies are filled from the rows already there. A later migration that rebuilds `item` or `assignment` on SQLite
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0010_dashboard"
-down_revision = "0014_inspections"
+down_revision = "0015_reception"
 branch_labels = None
 depends_on = None
 

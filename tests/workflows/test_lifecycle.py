@@ -109,7 +109,7 @@ def test_should_close_a_proposal_only_after_the_answer_is_recorded(office):
 
 def test_should_refuse_an_answer_on_an_item_that_needs_none(office):
     item = assigned_item(office, deadline=date(2026, 12, 15), now=NOW)
-    with pytest.raises(TransitionError, match="只有职工代表建议提案和便民热线"):
+    with pytest.raises(TransitionError, match="只有职工代表建议提案、便民热线和领导大接访"):
         record_answer(db.session, item, "答复", None, actor=None, now=NOW)
 
 
