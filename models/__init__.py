@@ -1,5 +1,6 @@
 """Duban's data model; importing this package registers every table on the shared metadata."""
 
+from models.assessment import RULE_DEFAULTS, AssessmentFreeze, AssessmentRule, RuleKind
 from models.assignment import (
     OPEN_ASSIGNMENT_STATUSES,
     Assignment,
@@ -31,12 +32,20 @@ from models.notice import NOTICE_KINDS, NUMBER_PREFIXES, Notice, NoticeKind, Not
 from models.outbox import OutboxMessage, OutboxStatus
 from models.periodic import Circular, CircularEntry, CircularKind, CircularStatus, QuarterTarget, SweepLock, SweepRun
 from models.reminder import ReminderKind, ReminderLog
+from models.research import ResearchArticle, ResearchDestination, ResearchKind
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
 from models.unit import Unit, UnitKind
 from models.user import Role, User
 
 __all__ = [
+    "RULE_DEFAULTS",
+    "AssessmentFreeze",
+    "AssessmentRule",
+    "RuleKind",
+    "ResearchArticle",
+    "ResearchDestination",
+    "ResearchKind",
     "CircularKind",
     "CircularEntry",
     "NoticeStatus",

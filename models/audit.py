@@ -29,6 +29,9 @@ ENTITY_LABELS = {
     "supervision_check": "督查记录",
     "check_ground": "不合格情形",
     "circular_entry": "通报名单",
+    "research_article": "督查调研文章",
+    "assessment_rule": "考核评分规则",
+    "assessment_freeze": "目标考核定稿",
 }
 
 
