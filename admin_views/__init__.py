@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import escape
 
 from admin_views.accounts import UserView
+from admin_views.assessment import AssessmentRuleView, AssessmentView
 from admin_views.assignments import AssignmentView
 from admin_views.audit import AuditView
 from admin_views.calendar import CalendarDayView
@@ -27,8 +28,10 @@ from admin_views.organisation import LeaderView, LiaisonView, UnitView
 from admin_views.outbox import OutboxView
 from admin_views.permissions import may
 from admin_views.quarter_targets import QuarterTargetView
+from admin_views.research import ResearchArticleView
 from admin_views.roster import ConfirmationView, DirectoryHealthView, StandInView
 from models import (
+    AssessmentRule,
     Assignment,
     AuditEvent,
     BureauLeader,
@@ -45,6 +48,7 @@ from models import (
     Notice,
     OutboxMessage,
     QuarterTarget,
+    ResearchArticle,
     StandIn,
     SupervisionCheck,
     Unit,
@@ -95,6 +99,9 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(CircularView(Circular, name="通报", category="督查督办"))
     admin.add_link(StepLink("写通报", "circular.create", lambda: url_for("circular.create_view"), category="督查督办"))
     admin.add_view(QuarterTargetView(QuarterTarget, name="季度目标", category="督查督办"))
+    admin.add_view(AssessmentView(name="目标考核", category="结果"))
+    admin.add_view(AssessmentRuleView(AssessmentRule, name="评分规则", category="结果"))
+    admin.add_view(ResearchArticleView(ResearchArticle, name="督查调研", category="结果"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))

@@ -98,6 +98,21 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
     "user": {ADMIN: frozenset({READ, CREATE, EDIT, DELETE}), SUPERVISOR: NOTHING, LEADER: NOTHING, LIAISON: NOTHING},
     "audit": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
     "outbox": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
+    # 结果: the 督查调研 register (a liaison reads the articles concerning their unit), 目标考核 (the office freezes a
+    # period; leaders read), and each year's scoring rules (kept by the office; leaders read them)
+    "research": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: READ_ONLY},
+    "assessment": {
+        ADMIN: READ_ONLY | {WORKFLOW},
+        SUPERVISOR: READ_ONLY | {WORKFLOW},
+        LEADER: READ_ONLY,
+        LIAISON: NOTHING,
+    },
+    "assessment_rule": {
+        ADMIN: frozenset({READ, EDIT, DELETE, EXPORT}),
+        SUPERVISOR: frozenset({READ, EDIT, EXPORT}),
+        LEADER: READ_ONLY,
+        LIAISON: NOTHING,
+    },
     "imports": {ADMIN: READ_ONLY | {CREATE}, SUPERVISOR: READ_ONLY | {CREATE}, LEADER: NOTHING, LIAISON: NOTHING},
 }
 
