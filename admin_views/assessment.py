@@ -3,7 +3,7 @@ annex, the printable page, freezing (定稿) and unfreezing; and the screen of e
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from wtforms import validators
@@ -194,7 +194,7 @@ class AssessmentView(RoleGuardMixin, BaseView):
             for group in result["groups"]
         ]
         body = annex_xlsx_bytes(sheets)
-        response = self.app.response_class(body, mimetype=MIMETYPES["xlsx"])
+        response = Response(body, mimetype=MIMETYPES["xlsx"])
         response.headers["Content-Disposition"] = content_disposition(
             f"{period.label}目标考核.xlsx", f"assessment_{period.key}.xlsx"
         )

@@ -99,6 +99,7 @@ class ResearchArticleView(SecureModelView):
     """督查调研."""
 
     endpoint_name = "research"
+    column_auto_select_related = False  # units and items are select-loaded by get_query (no joined duplicates)
     column_list = ["title", "kind", "written_on", "authors", "units", "destinations", "attachment_name"]
     column_details_list = [
         "title",
