@@ -90,10 +90,10 @@ class AssessmentView(RoleGuardMixin, BaseView):
             flash(str(problem), "error")
             return parse_period(str(china_date(utcnow()).year))
 
-    def _result(self, period: Period):
+    def _result(self, period: Period, records=None):
         """(result, freeze) or (None, None) when the year has no rules yet."""
         try:
-            return shown_result(db.session, period, now=utcnow())
+            return shown_result(db.session, period, now=utcnow(), records=records)
         except TransitionError:
             return None, None
 
@@ -132,8 +132,8 @@ class AssessmentView(RoleGuardMixin, BaseView):
         """One unit's measures, its points rule by rule, and each deduction or credit linking to its record."""
         period = self._period()
         unit_id = bounded_id(request.args.get("unit", ""))
-        result, frozen = self._result(period)
-        found = unit_row(result, unit_id) if result and unit_id else None
+        result, frozen = self._result(period, records=unit_id) if unit_id else (None, None)
+        found = unit_row(result, unit_id) if result else None
         if found is None:
             abort(404)
         group, row = found

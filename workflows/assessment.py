@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, and_, case, cast, exists, extract, func, or_, select
+from sqlalchemy import Date, and_, case, cast, exists, extract, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from audit import record_step
@@ -230,7 +230,11 @@ MEASURES = (
 )
 COUNT_KEYS = [m.key for m in MEASURES if m.kind == "count"]
 GROUPS = (UnitKind.AFFILIATED, UnitKind.DEPARTMENT)
-QUERY_COUNT = 12  # the statements compute_assessment runs, whatever the size of the office
+QUERY_COUNT = 10  # the statements compute_assessment runs (with the rules), whatever the size of the office
+QUERY_COUNT_WITH_RECORDS = QUERY_COUNT + 6  # … when it also reads the records behind the points
+
+
+ALL_UNITS = "all"  # compute_assessment(records=ALL_UNITS): the records behind every unit's points (freezing)
 
 
 def _record(kind: str, record_id: int, text: str) -> dict:
@@ -238,19 +242,33 @@ def _record(kind: str, record_id: int, text: str) -> dict:
 
 
 class _Tally:
-    """What the queries found, per unit: counts, sums for averages, and the occurrences each rule counts."""
+    """What the queries found, per unit: counts, averages, how often each rule applies, and (when asked for, for one
+    unit or for all) the records behind those occurrences."""
 
-    def __init__(self):
+    def __init__(self, records_of):
+        self.records_of = records_of  # None: counts only; ALL_UNITS; or one unit's id
         self.counts: dict[int, dict] = defaultdict(lambda: dict.fromkeys(COUNT_KEYS, 0))
         self.averages: dict[int, dict] = defaultdict(dict)
-        self.found: dict[int, dict[RuleKind, list]] = defaultdict(lambda: defaultdict(list))
+        self.hits: dict[int, dict[RuleKind, int]] = defaultdict(lambda: defaultdict(int))
+        self.records: dict[int, dict[RuleKind, list]] = defaultdict(lambda: defaultdict(list))
 
-    def add(self, unit_id: int, kind: RuleKind, record: dict | None) -> None:
-        self.found[unit_id][kind].append(record)
+    @property
+    def wants_records(self) -> bool:
+        return self.records_of is not None
+
+    def only(self, unit_column):
+        """The condition limiting a records query to the unit asked for (none for all units)."""
+        return true() if self.records_of == ALL_UNITS else unit_column == self.records_of
+
+    def hit(self, unit_id: int, kind: RuleKind, times) -> None:
+        self.hits[unit_id][kind] += int(times or 0)
+
+    def add(self, unit_id: int, kind: RuleKind, record: dict) -> None:
+        self.records[unit_id][kind].append(record)
 
 
 def _shares(session: Session, period: Period, today: date, tally: _Tally) -> None:
-    """Shares assigned, completed (on time, early), due and overdue; average days; overdue shares as records."""
+    """Shares assigned, completed (on time, early), due and overdue; average days; the overdue shares' records."""
     accepted_day = _china_day(session, Assignment.accepted_at)
     accepted = and_(Assignment.status == AssignmentStatus.ACCEPTED, _in(Assignment.accepted_at, period))
     last_judged = min(period.last, today - timedelta(days=1))
@@ -264,9 +282,12 @@ def _shares(session: Session, period: Period, today: date, tally: _Tally) -> Non
     touching = or_(
         assigned, _in(Assignment.accepted_at, period), Assignment.deadline.between(period.first, period.last)
     )
+    # grouped by an expression, not the column: SQLite would otherwise walk the (unit, status) index for the grouping
+    # and fetch every row from the table through it (3x slower at 200,000 shares)
+    unit = (Assignment.unit_id + 0).label("unit")
     rows = session.execute(
         select(
-            Assignment.unit_id,
+            unit,
             _count(assigned),
             _count(accepted),
             _count(and_(accepted, accepted_day <= Assignment.deadline)),
@@ -284,7 +305,7 @@ def _shares(session: Session, period: Period, today: date, tally: _Tally) -> Non
             ),
         )
         .where(touching, Assignment.status != AssignmentStatus.CANCELLED)
-        .group_by(Assignment.unit_id)
+        .group_by(unit)
     ).all()
     for unit_id, n_assigned, n_done, n_on_time, n_early, n_due, n_overdue, ack, done in rows:
         counts = tally.counts[unit_id]
@@ -296,11 +317,14 @@ def _shares(session: Session, period: Period, today: date, tally: _Tally) -> Non
             overdue=int(n_overdue or 0),
         )
         tally.averages[unit_id] = {"ack_days": ack, "done_days": done}
-        tally.found[unit_id][RuleKind.EARLY_COMPLETION].extend([None] * int(n_early or 0))
+        tally.hit(unit_id, RuleKind.EARLY_COMPLETION, n_early)
+        tally.hit(unit_id, RuleKind.OVERDUE_SHARE, n_overdue)
+    if not tally.wants_records:
+        return
     overdue = session.execute(
         select(Assignment.id, Assignment.unit_id, Assignment.deadline, Assignment.accepted_at, Item.number, Item.title)
         .join(Item, Item.id == Assignment.item_id)
-        .where(due, ~in_time)
+        .where(due, ~in_time, tally.only(Assignment.unit_id))
         .order_by(Assignment.deadline, Assignment.id)
     ).all()
     for share_id, unit_id, deadline, accepted_at, number, title in overdue:
@@ -310,7 +334,7 @@ def _shares(session: Session, period: Period, today: date, tally: _Tally) -> Non
 
 
 def _checks(session: Session, period: Period, today: date, tally: _Tally) -> None:
-    """Reports due and on time for the checks of the period, verdicts; failed checks as records."""
+    """Reports due and on time for the checks of the period, verdicts; the failed checks' records."""
     held = and_(
         SupervisionCheck.planned_on.between(period.first, min(period.last, today)),
         SupervisionCheck.state.in_((CheckState.DUE, CheckState.DECIDED)),
@@ -321,6 +345,7 @@ def _checks(session: Session, period: Period, today: date, tally: _Tally) -> Non
         _china_day(session, Feedback.submitted_at) <= SupervisionCheck.planned_on,
     )
     decided = SupervisionCheck.state == CheckState.DECIDED
+    failed = and_(held, decided, SupervisionCheck.verdict == Verdict.FAIL)
     rows = session.execute(
         select(
             Assignment.unit_id,
@@ -329,6 +354,7 @@ def _checks(session: Session, period: Period, today: date, tally: _Tally) -> Non
             _count(and_(decided, SupervisionCheck.verdict == Verdict.PASS)),
             _count(and_(decided, SupervisionCheck.verdict == Verdict.FAIL)),
         )
+        .select_from(SupervisionCheck)
         .join(Assignment, Assignment.id == SupervisionCheck.assignment_id)
         .where(held)
         .group_by(Assignment.unit_id)
@@ -340,57 +366,74 @@ def _checks(session: Session, period: Period, today: date, tally: _Tally) -> Non
             checks_passed=int(n_pass or 0),
             checks_failed=int(n_fail or 0),
         )
-    failed = session.execute(
+        tally.hit(unit_id, RuleKind.FAILED_CHECK, n_fail)
+    if not tally.wants_records:
+        return
+    records = session.execute(
         select(
             SupervisionCheck.id, SupervisionCheck.round, SupervisionCheck.planned_on, Assignment.unit_id, Item.number
         )
         .join(Assignment, Assignment.id == SupervisionCheck.assignment_id)
         .join(Item, Item.id == Assignment.item_id)
-        .where(held, decided, SupervisionCheck.verdict == Verdict.FAIL)
+        .where(failed, tally.only(Assignment.unit_id))
         .order_by(SupervisionCheck.planned_on, SupervisionCheck.id)
     ).all()
-    for check_id, round_, planned_on, unit_id, number in failed:
+    for check_id, round_, planned_on, unit_id, number in records:
         text = f"{number} 第{'一二三'[round_ - 1]}次督查不合格（{planned_on}）"
         tally.add(unit_id, RuleKind.FAILED_CHECK, _record("check", check_id, text))
 
 
+REPORT_RULES = {
+    ReviewStatus.RETURNED: RuleKind.RETURNED_REPORT,
+    ReviewStatus.UNSATISFACTORY: RuleKind.UNSATISFACTORY_REPORT,
+}
+
+
 def _reports(session: Session, period: Period, tally: _Tally) -> None:
-    """Reports returned or judged unsatisfactory in the period, as records."""
+    """Reports returned or judged unsatisfactory in the period: counts, and their records."""
+    judged = and_(Feedback.review_status.in_(tuple(REPORT_RULES)), _in(Feedback.reviewed_at, period))
     rows = session.execute(
+        select(Assignment.unit_id, Feedback.review_status, func.count())
+        .select_from(Feedback)
+        .join(Assignment, Assignment.id == Feedback.assignment_id)
+        .where(judged)
+        .group_by(Assignment.unit_id, Feedback.review_status)
+    ).all()
+    for unit_id, status, n in rows:
+        tally.hit(unit_id, REPORT_RULES[ReviewStatus(status)], n)
+        tally.counts[unit_id]["returned_reports"] += int(n)
+    if not tally.wants_records:
+        return
+    records = session.execute(
         select(Feedback.id, Feedback.review_status, Feedback.reviewed_at, Assignment.unit_id, Item.number)
         .join(Assignment, Assignment.id == Feedback.assignment_id)
         .join(Item, Item.id == Assignment.item_id)
-        .where(
-            Feedback.review_status.in_((ReviewStatus.RETURNED, ReviewStatus.UNSATISFACTORY)),
-            _in(Feedback.reviewed_at, period),
-        )
+        .where(judged, tally.only(Assignment.unit_id))
         .order_by(Feedback.reviewed_at, Feedback.id)
     ).all()
-    for feedback_id, status, reviewed_at, unit_id, number in rows:
+    for feedback_id, status, reviewed_at, unit_id, number in records:
         status = ReviewStatus(status)
-        kind = RuleKind.RETURNED_REPORT if status == ReviewStatus.RETURNED else RuleKind.UNSATISFACTORY_REPORT
         text = f"{number} 反馈{status.label}（{china_date(reviewed_at)}）"
-        tally.add(unit_id, kind, _record("feedback", feedback_id, text))
-        tally.counts[unit_id]["returned_reports"] += 1
+        tally.add(unit_id, REPORT_RULES[status], _record("feedback", feedback_id, text))
+
+
+NOTICE_RULES = {NoticeKind.RECTIFICATION: RuleKind.RECTIFICATION, NoticeKind.YELLOW_CARD: RuleKind.YELLOW_CARD}
 
 
 def _notices(session: Session, period: Period, tally: _Tally) -> None:
-    """整改通知书 and 黄牌警告 issued, 通报批评 naming the unit, 提请追责 decided to pursue: records and counts."""
-    rows = session.execute(
-        select(Notice.id, Notice.kind, Notice.number, Notice.issued_at, Notice.unit_id)
-        .where(
-            Notice.kind.in_((NoticeKind.RECTIFICATION, NoticeKind.YELLOW_CARD)),
-            Notice.status == NoticeStatus.ISSUED,
-            Notice.unit_id.is_not(None),
-            _in(Notice.issued_at, period),
-        )
-        .order_by(Notice.issued_at, Notice.id)
-    ).all()
-    for notice_id, kind, number, issued_at, unit_id in rows:
-        kind = NoticeKind(kind)
-        rule = RuleKind.RECTIFICATION if kind == NoticeKind.RECTIFICATION else RuleKind.YELLOW_CARD
-        tally.add(unit_id, rule, _record("notice", notice_id, f"{number} {kind.label}（{china_date(issued_at)}）"))
-        tally.counts[unit_id][rule.value] += 1
+    """整改通知书 and 黄牌警告 issued, 通报批评 naming the unit, 提请追责 decided to pursue: counts and records."""
+    issued = and_(
+        Notice.kind.in_(tuple(NOTICE_RULES)),
+        Notice.status == NoticeStatus.ISSUED,
+        Notice.unit_id.is_not(None),
+        _in(Notice.issued_at, period),
+    )
+    for unit_id, kind, n in session.execute(
+        select(Notice.unit_id, Notice.kind, func.count()).where(issued).group_by(Notice.unit_id, Notice.kind)
+    ):
+        rule = NOTICE_RULES[NoticeKind(kind)]
+        tally.hit(unit_id, rule, n)
+        tally.counts[unit_id][rule.value] += int(n)
     named = session.execute(
         select(CircularEntry.unit_id, func.count())
         .join(Circular, Circular.id == CircularEntry.circular_id)
@@ -403,25 +446,43 @@ def _notices(session: Session, period: Period, tally: _Tally) -> None:
     ).all()
     for unit_id, n in named:
         tally.counts[unit_id]["criticism"] = int(n)
-    pursued = session.execute(
+    pursued = and_(
+        Escalation.level == 3,
+        Escalation.decision == AccountabilityDecision.AGREED,
+        _in(Escalation.decided_at, period),
+    )
+    for unit_id, n in session.execute(
+        select(Assignment.unit_id, func.count())
+        .select_from(Escalation)
+        .join(Assignment, Assignment.id == Escalation.assignment_id)
+        .where(pursued)
+        .group_by(Assignment.unit_id)
+    ):
+        tally.hit(unit_id, RuleKind.ACCOUNTABILITY, n)
+        tally.counts[unit_id]["accountability"] += int(n)
+    if not tally.wants_records:
+        return
+    for notice_id, kind, number, issued_at, unit_id in session.execute(
+        select(Notice.id, Notice.kind, Notice.number, Notice.issued_at, Notice.unit_id)
+        .where(issued, tally.only(Notice.unit_id))
+        .order_by(Notice.issued_at, Notice.id)
+    ):
+        kind = NoticeKind(kind)
+        text = f"{number} {kind.label}（{china_date(issued_at)}）"
+        tally.add(unit_id, NOTICE_RULES[kind], _record("notice", notice_id, text))
+    for escalation_id, decided_at, unit_id, number in session.execute(
         select(Escalation.id, Escalation.decided_at, Assignment.unit_id, Item.number)
         .join(Assignment, Assignment.id == Escalation.assignment_id)
         .join(Item, Item.id == Assignment.item_id)
-        .where(
-            Escalation.level == 3,
-            Escalation.decision == AccountabilityDecision.AGREED,
-            _in(Escalation.decided_at, period),
-        )
+        .where(pursued, tally.only(Assignment.unit_id))
         .order_by(Escalation.decided_at, Escalation.id)
-    ).all()
-    for escalation_id, decided_at, unit_id, number in pursued:
+    ):
         text = f"{number} 提请追责，局领导决定追责（{china_date(decided_at)}）"
         tally.add(unit_id, RuleKind.ACCOUNTABILITY, _record("escalation", escalation_id, text))
-        tally.counts[unit_id]["accountability"] += 1
 
 
 def _satisfaction(session: Session, period: Period, tally: _Tally) -> None:
-    """Answered items the unit led, by judgement; the unsatisfied ones as records."""
+    """Answered items the unit led, by judgement; the unsatisfied ones' records."""
     rows = session.execute(
         select(Item.lead_unit_id, Item.satisfaction, func.count())
         .where(_in(Item.answered_at, period))
@@ -432,9 +493,17 @@ def _satisfaction(session: Session, period: Period, tally: _Tally) -> None:
         counts["answered"] += int(n)
         if satisfaction is not None:
             counts[Satisfaction(satisfaction).value] += int(n)
+            if Satisfaction(satisfaction) == Satisfaction.DISSATISFIED:
+                tally.hit(unit_id, RuleKind.DISSATISFIED_ANSWER, n)
+    if not tally.wants_records:
+        return
     unhappy = session.execute(
         select(Item.id, Item.number, Item.title, Item.lead_unit_id)
-        .where(_in(Item.answered_at, period), Item.satisfaction == Satisfaction.DISSATISFIED)
+        .where(
+            _in(Item.answered_at, period),
+            Item.satisfaction == Satisfaction.DISSATISFIED,
+            tally.only(Item.lead_unit_id),
+        )
         .order_by(Item.answered_at, Item.id)
     ).all()
     for item_id, number, title, unit_id in unhappy:
@@ -442,7 +511,8 @@ def _satisfaction(session: Session, period: Period, tally: _Tally) -> None:
 
 
 def _research(session: Session, period: Period, tally: _Tally) -> None:
-    """Articles of the period concerning each unit that a leader instructed on, that were adopted or published."""
+    """Articles of the period concerning each unit that a leader instructed on, that were adopted or published (few
+    rows: read with their records)."""
     link = aliased(research_article_unit)
     rows = session.execute(
         select(
@@ -468,15 +538,17 @@ def _research(session: Session, period: Period, tally: _Tally) -> None:
             (published, RuleKind.RESEARCH_PUBLISHED, "刊发"),
         ):
             if flag:
-                tally.add(unit_id, kind, _record("research", article_id, f"《{title}》{word}"))
+                tally.hit(unit_id, kind, 1)
+                if tally.wants_records and (tally.records_of in (ALL_UNITS, unit_id)):
+                    tally.add(unit_id, kind, _record("research", article_id, f"《{title}》{word}"))
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _score(rules: list[dict], found: dict[RuleKind, list]) -> tuple[float, float, float, list[dict], list[dict]]:
-    """(base, credits, deductions, per-rule subtotals, entries) of one unit under the rules."""
+def _score(rules: list[dict], hits: dict, records: dict) -> tuple[float, float, float, list[dict], list[dict]]:
+    """(base, credits, deductions, per-rule subtotals, the records behind them) of one unit under the rules."""
     base = credits = deductions = 0.0
     subtotals, entries = [], []
     for rule in rules:
@@ -484,23 +556,22 @@ def _score(rules: list[dict], found: dict[RuleKind, list]) -> tuple[float, float
         if kind == RuleKind.BASE:
             base = rule["points"] if rule["active"] else 0.0
             continue
-        occurrences = found.get(kind, [])
-        if not rule["active"] or not occurrences:
+        times = hits.get(kind, 0)
+        if not rule["active"] or not times:
             continue
-        total = len(occurrences) * rule["points"]
+        total = times * rule["points"]
         if rule["cap"] is not None:
             total = min(total, rule["cap"])
         total = round(total, 2)
         if total == 0:
             continue
-        subtotals.append({"kind": kind.value, "label": kind.label, "count": len(occurrences), "points": total})
+        subtotals.append({"kind": kind.value, "label": kind.label, "count": times, "points": total})
         if rule["sign"] > 0:
             credits += total
         else:
             deductions += total
-        for record in occurrences:
-            if record is not None:
-                entries.append({"kind": kind.value, "label": kind.label, "sign": rule["sign"], **record})
+        for record in records.get(kind, []):
+            entries.append({"kind": kind.value, "label": kind.label, "sign": rule["sign"], **record})
     return base, round(credits, 2), round(deductions, 2), subtotals, entries
 
 
@@ -513,8 +584,9 @@ def _rank(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def compute_assessment(session: Session, period: Period, *, now: datetime, rules=None) -> dict:
-    """Every active unit's measures, score and the records behind each deduction, ranked per kind of unit.
+def compute_assessment(session: Session, period: Period, *, now: datetime, rules=None, records=None) -> dict:
+    """Every active unit's measures and score, ranked per kind of unit; with `records` (ALL_UNITS, or one unit's id)
+    also the records behind that unit's (or every unit's) points, each deduction naming the record that caused it.
 
     `rules` defaults to the period's year's rules; a year without rules is refused (a supervisor creates them first).
     """
@@ -522,7 +594,7 @@ def compute_assessment(session: Session, period: Period, *, now: datetime, rules
     if not rules:
         raise TransitionError(f"{period.year}年尚未制定评分规则，请先建立本年度规则。")
     today = china_date(now)
-    tally = _Tally()
+    tally = _Tally(records)
     units = session.execute(
         select(Unit.id, Unit.code, Unit.name, Unit.kind).where(Unit.active.is_(True)).order_by(Unit.code)
     ).all()
@@ -536,7 +608,7 @@ def compute_assessment(session: Session, period: Period, *, now: datetime, rules
     for unit_id, code, name, kind in units:
         counts = dict(tally.counts[unit_id])
         averages = tally.averages.get(unit_id, {})
-        base, credits, deductions, subtotals, entries = _score(rules, tally.found.get(unit_id, {}))
+        base, credits, deductions, subtotals, entries = _score(rules, tally.hits[unit_id], tally.records[unit_id])
         measures = {
             **counts,
             "on_time_rate": _rate(counts["due"] - counts["overdue"], counts["due"]),
@@ -567,6 +639,7 @@ def compute_assessment(session: Session, period: Period, *, now: datetime, rules
         "label": period.label,
         "computed_at": now.isoformat(),
         "as_of": today.isoformat(),
+        "records": "all" if records == ALL_UNITS else ("unit" if records is not None else "none"),
         "rules": rules,
         "groups": [{"kind": kind.value, "label": kind.label, "units": _rank(groups[kind])} for kind in GROUPS],
     }
@@ -593,7 +666,7 @@ def freeze(session: Session, period: Period, *, actor, now: datetime) -> Assessm
     """定稿: compute the period now and store the table as it is, with who froze it and when."""
     if current_freeze(session, period) is not None:
         raise TransitionError(f"{period.label}的考核结果已经定稿。")
-    result = compute_assessment(session, period, now=now)
+    result = compute_assessment(session, period, now=now, records=ALL_UNITS)
     frozen = AssessmentFreeze(
         period=period.key,
         year=period.year,
@@ -622,9 +695,12 @@ def unfreeze(session: Session, period: Period, reason: str, *, actor, now: datet
     return frozen
 
 
-def shown_result(session: Session, period: Period, *, now: datetime) -> tuple[dict, AssessmentFreeze | None]:
-    """What the page shows: the frozen result as it was, or the period computed now."""
+def shown_result(
+    session: Session, period: Period, *, now: datetime, records=None
+) -> tuple[dict, AssessmentFreeze | None]:
+    """What the pages show: the frozen result as it was (with every unit's records), or the period computed now (with
+    the records of `records`, see compute_assessment)."""
     frozen = current_freeze(session, period)
     if frozen is not None:
         return frozen.result, frozen
-    return compute_assessment(session, period, now=now), None
+    return compute_assessment(session, period, now=now, records=records), None

@@ -277,7 +277,7 @@ def test_should_run_the_same_number_of_statements_whatever_the_number_of_units_a
         done(share(item), assigned=at(2026, 1, 5), accepted=at(2026, 2, 10))
     db.session.commit()
     db.session.expire_all()
-    assert statements() == small <= QUERY_COUNT + 1  # + the rules
+    assert statements() == small == QUERY_COUNT
 
 
 def test_should_keep_a_frozen_year_as_it_was_when_rules_change_and_audit_freezing(scene):
