@@ -71,9 +71,14 @@ def done(assignment, *, assigned, acknowledged=None, accepted=None):
 
 @pytest.fixture
 def scene(app):
+    """The office of `build_scene`."""
+    return build_scene()
+
+
+def build_scene():
     """Three units and a year of their work built row by row: shares on time, early, late and open; a returned
     report; checks with and without a report; a 整改通知书; a 提请追责 the leadership pursued; an unhappy caller; an
-    adopted article."""
+    adopted article (committed)."""
     office = build_office()
     forest, school = office.forest, office.school
     create_rules(db.session, 2026, now=NOW)
