@@ -543,6 +543,11 @@ def _research(session: Session, period: Period, tally: _Tally) -> None:
                     tally.add(unit_id, kind, _record("research", article_id, f"《{title}》{word}"))
 
 
+def _days(value) -> float | None:
+    """An average of days, to one decimal (a plain float: the result is stored as JSON)."""
+    return round(float(value), 1) if value is not None else None
+
+
 def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
@@ -612,8 +617,8 @@ def compute_assessment(session: Session, period: Period, *, now: datetime, rules
         measures = {
             **counts,
             "on_time_rate": _rate(counts["due"] - counts["overdue"], counts["due"]),
-            "ack_days": round(averages["ack_days"], 1) if averages.get("ack_days") is not None else None,
-            "done_days": round(averages["done_days"], 1) if averages.get("done_days") is not None else None,
+            "ack_days": _days(averages.get("ack_days")),
+            "done_days": _days(averages.get("done_days")),
             "satisfaction_rate": _rate(
                 counts["satisfied"] + counts["basically"],
                 counts["satisfied"] + counts["basically"] + counts["dissatisfied"],
