@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import escape
 
 from admin_views.accounts import UserView
+from admin_views.assessment import AssessmentRuleView, AssessmentView
 from admin_views.assignments import AssignmentView
 from admin_views.audit import AuditView
 from admin_views.calendar import CalendarDayView
@@ -28,6 +29,7 @@ from admin_views.organisation import LeaderView, LiaisonView, UnitView
 from admin_views.outbox import OutboxView
 from admin_views.permissions import may
 from admin_views.quarter_targets import QuarterTargetView
+from admin_views.research import ResearchArticleView
 from admin_views.roster import ConfirmationView, DirectoryHealthView, StandInView
 from admin_views.sources import (
     HigherInstructionView,
@@ -38,6 +40,7 @@ from admin_views.sources import (
 )
 from admin_views.year_numbers import YearNumbersView
 from models import (
+    AssessmentRule,
     Assignment,
     AuditEvent,
     BureauLeader,
@@ -60,6 +63,7 @@ from models import (
     Proposal,
     QuarterTarget,
     ReceptionVisit,
+    ResearchArticle,
     StandIn,
     SupervisionCheck,
     Unit,
@@ -117,6 +121,9 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(ProposalView(Proposal, name="建议提案", category="来源办理"))
     admin.add_view(ReceptionVisitView(ReceptionVisit, name="领导接访", category="来源办理"))
     admin.add_view(YearNumbersView(name="年度统计", category="结果"))
+    admin.add_view(AssessmentView(name="目标考核", category="结果"))
+    admin.add_view(AssessmentRuleView(AssessmentRule, name="评分规则", category="结果"))
+    admin.add_view(ResearchArticleView(ResearchArticle, name="督查调研", category="结果"))
     admin.add_view(UnitView(Unit, name="承办单位", category="督查网络"))
     admin.add_view(LiaisonView(Liaison, name="联络员名录", category="督查网络"))
     admin.add_view(LeaderView(BureauLeader, name="局领导", category="督查网络"))

@@ -107,6 +107,21 @@ PERMISSIONS: dict[str, dict[Role, frozenset]] = {
     "outbox": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: NOTHING, LIAISON: NOTHING},
     # 年度统计: the year in numbers, for the office and the leaders
     "year_numbers": {ADMIN: READ_ONLY, SUPERVISOR: READ_ONLY, LEADER: READ_ONLY, LIAISON: NOTHING},
+    # 结果: the 督查调研 register (a liaison reads the articles concerning their unit), 目标考核 (the office freezes a
+    # period; leaders read), and each year's scoring rules (kept by the office; leaders read them)
+    "research": {ADMIN: EVERYTHING, SUPERVISOR: EVERYTHING, LEADER: READ_ONLY, LIAISON: READ_ONLY},
+    "assessment": {
+        ADMIN: READ_ONLY | {WORKFLOW},
+        SUPERVISOR: READ_ONLY | {WORKFLOW},
+        LEADER: READ_ONLY,
+        LIAISON: NOTHING,
+    },
+    "assessment_rule": {
+        ADMIN: frozenset({READ, EDIT, DELETE, EXPORT}),
+        SUPERVISOR: frozenset({READ, EDIT, EXPORT}),
+        LEADER: READ_ONLY,
+        LIAISON: NOTHING,
+    },
     "imports": {ADMIN: READ_ONLY | {CREATE}, SUPERVISOR: READ_ONLY | {CREATE}, LEADER: NOTHING, LIAISON: NOTHING},
     # Each source's own steps (issue 12). Hotline calls: the office registers (来电登记) and calls back (回访);
     # a liaison reads only the calls their unit handles (so never another unit's caller's number); leaders read

@@ -39,6 +39,7 @@ from demo.plan import (
     plan_check_handling,
     plan_office,
 )
+from demo.research import seed_research
 from demo.roster import bounce_one_address, tend_roster
 from demo.sources import add_source_history
 from models import (
@@ -148,6 +149,7 @@ def seed_demo(session: Session, *, now: datetime) -> dict:
         _mark_sent(session, after_id=last_message)
         if fresh:
             bounce_one_address(session, random.Random(HISTORY_DAYS))  # nosec B311
+        seed_research(session, now=now)
         _history_in_time_order(session, after_id=last_event)
     counts["notices"] = session.scalar(select(func.count(Notice.id))) - notices_before
     return {**counts, "accounts": accounts}

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from tempfile import SpooledTemporaryFile
 
@@ -16,7 +17,8 @@ from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -108,4 +110,50 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> 
     sheet.append(header_cells)
     for row in rows:
         sheet.append([fill_cell(WriteOnlyCell(sheet), value) for value in row])
+    return save(workbook)
+
+
+@dataclass
+class AnnexSheet:
+    """One sheet of an annex table (附件): a title row over the columns, the header row, the rows, closing notes."""
+
+    name: str
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence]
+    notes: Sequence[str] = ()
+    widths: Sequence[int] = ()
+
+
+TITLE_FONT = Font(bold=True, size=14)
+
+
+def annex_xlsx_bytes(sheets: Sequence[AnnexSheet]) -> bytes:
+    """A workbook in the shape of an annex of a report: per sheet, a merged centred title row, a bold header row,
+    the rows as given (typed cells, text defused) and notes below; the header row frozen, printed landscape."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for annex in sheets:
+        sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", "", annex.name)[:31] or "Sheet1")
+        columns = max(len(annex.headers), 1)
+        title = put(sheet, 1, 1, annex.title)
+        title.font = TITLE_FONT
+        title.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+        sheet.row_dimensions[1].height = 30
+        for column, text in enumerate(annex.headers, 1):
+            cell = put(sheet, 2, column, text)
+            cell.font = BOLD
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for row_number, row in enumerate(annex.rows, 3):
+            for column, value in enumerate(row, 1):
+                put(sheet, row_number, column, value)
+        below = 3 + len(annex.rows) + 1
+        for offset, note in enumerate(annex.notes):
+            put(sheet, below + offset, 1, note)
+        for column, width in enumerate(annex.widths, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A3"
+        sheet.page_setup.orientation = "landscape"
+        sheet.print_title_rows = "1:2"
     return save(workbook)

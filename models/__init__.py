@@ -1,5 +1,6 @@
 """Duban's data model; importing this package registers every table on the shared metadata."""
 
+from models.assessment import RULE_DEFAULTS, AssessmentFreeze, AssessmentRule, RuleKind
 from models.assignment import (
     OPEN_ASSIGNMENT_STATUSES,
     Assignment,
@@ -35,6 +36,7 @@ from models.periodic import Circular, CircularEntry, CircularKind, CircularStatu
 from models.proposal import JudgedVia, Proposal, ProposalJudgement
 from models.reception import ReceptionVisit
 from models.reminder import ReminderKind, ReminderLog
+from models.research import ResearchArticle, ResearchDestination, ResearchKind
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
 from models.tally import ItemTally, OpenShareTally
@@ -53,6 +55,13 @@ __all__ = [
     "ProposalJudgement",
     "HigherInstruction",
     "SourceFile",
+    "RULE_DEFAULTS",
+    "AssessmentFreeze",
+    "AssessmentRule",
+    "RuleKind",
+    "ResearchArticle",
+    "ResearchDestination",
+    "ResearchKind",
     "CircularKind",
     "CircularEntry",
     "NoticeStatus",

@@ -33,6 +33,11 @@ ENTITY_LABELS = {
     "higher_instruction": "上级批示件",
     "proposal": "提案",
     "proposal_judgement": "提案评价",
+    "research_article": "督查调研文章",
+    "assessment_rule": "考核评分规则",
+    "assessment_freeze": "目标考核定稿",
+    "leader_inspection": "领导督查",
+    "reception_visit": "领导接访",
 }
 
 

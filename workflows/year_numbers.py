@@ -24,6 +24,7 @@ from models.hotline import HotlineCall, HotlineCategory
 from models.inspection import LeaderInspection
 from models.item import OPEN_ITEM_STATUSES, Item, ItemSource, ItemStatus, Satisfaction
 from models.notice import Notice, NoticeKind, NoticeStatus
+from models.research import ResearchArticle, ResearchDestination, ResearchKind
 from models.sql_dates import china_day, year_bounds
 from models.upward import HigherInstruction
 
@@ -43,6 +44,7 @@ YEAR_SCOPES: dict[type, Callable[[int], object]] = {
     SupervisionCheck: lambda year: (SupervisionCheck.state == CheckState.DECIDED)
     & SupervisionCheck.planned_on.between(date(year, 1, 1), date(year, 12, 31)),
     LeaderInspection: lambda year: LeaderInspection.held_on.between(date(year, 1, 1), date(year, 12, 31)),
+    ResearchArticle: lambda year: ResearchArticle.written_on.between(date(year, 1, 1), date(year, 12, 31)),
 }
 # The list (admin endpoint) that shows each table's rows.
 ENDPOINTS = {
@@ -52,6 +54,7 @@ ENDPOINTS = {
     Notice: "notice",
     SupervisionCheck: "check",
     LeaderInspection: "leader_inspection",
+    ResearchArticle: "research",
 }
 INSTRUCTION_SOURCES = (ItemSource.HIGHER_INSTRUCTION, ItemSource.LEADER_INSTRUCTION)
 
@@ -245,6 +248,38 @@ def leader_inspections() -> FigureTable:
     return FigureTable("inspections", "领导督查（现场办公）", ("次数",), (("领导督查", (held,)),))
 
 
+def research_articles() -> FigureTable:
+    """督查调研文章: written in the year, by kind, and where they went (领导批示, 采用, 刊发; several or none)."""
+    rows = [
+        (kind.label, (Figure(f"research.{kind.value}", f"督查调研·{kind.label}", ResearchArticle, _of_research(kind)),))
+        for kind in ResearchKind
+    ]
+    rows += [
+        (
+            f"其中{destination.label}",
+            (
+                Figure(
+                    f"research.{destination.value}",
+                    f"督查调研·{destination.label}",
+                    ResearchArticle,
+                    _went(destination),
+                ),
+            ),
+        )
+        for destination in ResearchDestination
+    ]
+    total = Figure("research.all", "督查调研文章", ResearchArticle, lambda year: ResearchArticle.id.is_not(None))
+    return FigureTable("research", "督查调研文章", ("篇数",), (*rows, ("合计", (total,))))
+
+
+def _of_research(kind: ResearchKind):
+    return lambda year: ResearchArticle.kind == kind
+
+
+def _went(destination: ResearchDestination):
+    return lambda year: getattr(ResearchArticle, destination.value).is_(True)
+
+
 def notices_by_kind() -> FigureTable:
     """文书: notices issued (签发) in the year, by kind."""
     rows = tuple(
@@ -283,7 +318,7 @@ def checks() -> FigureTable:
     return FigureTable("checks", "三次督查", ("督查次数", "不合格"), tuple(rows))
 
 
-# The page's tables, in order. Research articles (督查调研文章) are counted by models/research.py's helper.
+# The page's tables, in order.
 TABLE_BUILDERS: list[Callable[[], FigureTable]] = [
     items_by_source,
     feedback_forms,
@@ -295,6 +330,7 @@ TABLE_BUILDERS: list[Callable[[], FigureTable]] = [
     notices_by_kind,
     checks,
     leader_inspections,
+    research_articles,
 ]
 DATA_TABLES = (hotline_by_category,)  # tables whose rows are the office's own lists: they read the session
 
@@ -363,7 +399,8 @@ class YearNumbers:
             f"向上级反馈批示件办理结果{c['upward.reported']}件，其中按期反馈{c['upward.on_time']}件；"
             f"办理职工代表建议和提案{c['proposals.registered']}件，答复{c['proposals.answered']}件，"
             f"满意率{self.satisfaction_rate('proposals')}。"
-            f"局领导现场督查{c['inspections.held']}次。"
+            f"局领导现场督查{c['inspections.held']}次；撰写督查调研文章{c['research.all']}篇，"
+            f"其中被领导批示{c['research.leader_instructed']}篇、采用{c['research.adopted']}篇。"
             f"全年实行三次督查{c['checks.all.held']}次，不合格{c['checks.all.failed']}次；"
             f"下发《整改通知书》{kinds[NoticeKind.RECTIFICATION]}份，通报批评{kinds[NoticeKind.CRITICISM]}次，"
             f"黄牌警告{kinds[NoticeKind.YELLOW_CARD]}次，提请追责{kinds[NoticeKind.ACCOUNTABILITY]}次，"

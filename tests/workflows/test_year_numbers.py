@@ -30,6 +30,7 @@ from models.check import CheckState, Verdict
 from models.feedback import ReviewStatus
 from models.item import OPEN_ITEM_STATUSES, Satisfaction
 from models.notice import NoticeKind, NoticeStatus
+from models.research import ResearchArticle, ResearchDestination, ResearchKind
 from tests.factories import login, make_item, make_leader, make_unit, make_user
 from tests.office import at
 from workflows.year_numbers import all_figures, year_numbers
@@ -132,6 +133,19 @@ def rows(app):
     leader = make_leader()
     for day in (date(2025, 12, 31), date(2026, 1, 1), date(2026, 7, 1), date(2026, 12, 31), date(2027, 1, 1)):
         db.session.add(LeaderInspection(held_on=day, leader=leader, findings="现场督查"))
+    article_days = [date(2025, 12, 31), date(2026, 1, 1), date(2026, 8, 8), date(2026, 12, 31), date(2027, 1, 1)]
+    for n in range(15):
+        db.session.add(
+            ResearchArticle(
+                title=f"调研{n}",
+                authors="督查室",
+                written_on=article_days[n % 5],
+                kind=list(ResearchKind)[n % 3],
+                leader_instructed=n % 2 == 0,
+                adopted=n % 4 == 1,
+                published=False,
+            )
+        )
     check_days = [date(2025, 12, 31), date(2026, 1, 1), date(2026, 12, 31), date(2027, 1, 1)]
     for n, share in enumerate(shares[:30]):
         state = [CheckState.DECIDED, CheckState.DECIDED, CheckState.DUE, CheckState.PLANNED][n % 4]
@@ -208,6 +222,12 @@ def expected_counts() -> dict[str, int]:
     counts["inspections.held"] = sum(
         1 for v in db.session.scalars(sa.select(LeaderInspection)) if v.held_on.year == YEAR
     )
+    articles = [a for a in db.session.scalars(sa.select(ResearchArticle)) if a.written_on.year == YEAR]
+    for kind in ResearchKind:
+        counts[f"research.{kind.value}"] = sum(1 for a in articles if a.kind == kind)
+    for destination in ResearchDestination:
+        counts[f"research.{destination.value}"] = sum(1 for a in articles if getattr(a, destination.value))
+    counts["research.all"] = len(articles)
     counts["checks.all.held"] = len(checks)
     counts["checks.all.failed"] = sum(1 for c in checks if c.verdict == Verdict.FAIL)
     return counts
@@ -222,7 +242,9 @@ def test_should_count_every_figure_as_the_rows_say_at_the_edges_of_the_year(rows
     expected = expected_counts()
     assert set(numbers.counts) == set(expected) == set(all_figures(db.session))
     assert numbers.counts == expected
-    assert len(statements) == 7, "one statement per counted table (six), and the office's list of call categories"
+    assert len(statements) == 8, "one statement per counted table (seven), and the office's list of call categories"
+    assert expected["research.all"] == 9 and expected["research.leader_instructed"]
+    assert not expected["research.published"]
     assert expected["upward.on_time"] and expected["upward.late"] and expected["upward.outstanding"]
     assert expected["inspections.held"] == 3 and sum(expected[k] for k in expected if ".category." in k)
     assert f"向上级反馈批示件办理结果{expected['upward.reported']}件" in numbers.summary()
