@@ -34,6 +34,7 @@ from models.reminder import ReminderKind, ReminderLog
 from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, StandIn, Tenure
 from models.security import LoginSession, ThrottleEvent
 from models.unit import Unit, UnitKind
+from models.upload import ImportUpload
 from models.user import Role, User
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "AssignmentRole",
     "AssignmentStatus",
     "Attachment",
+    "ImportUpload",
     "AuditEvent",
     "Base",
     "BureauLeader",
