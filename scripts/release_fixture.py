@@ -31,8 +31,8 @@ def build(commit: str, now: str, folder: Path) -> Path:
     env = {
         **os.environ,
         "DUBAN_SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "DUBAN_SECRET_KEY": "release-fixture",
-        "DUBAN_ADMIN_PASSWORD": "pine-forest-lookout-7",
+        "DUBAN_SECRET_KEY": "release-fixture",  # nosec B105: a throwaway database
+        "DUBAN_ADMIN_PASSWORD": "pine-forest-lookout-7",  # nosec B105: a throwaway database
     }
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     for args in (["init-db"], ["seed-demo", "--now", now], ["sweep", "--now", now]):
