@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,6 +24,7 @@ from bench_item_list import add_items  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
+from audit import act_as  # noqa: E402
 from extensions import db  # noqa: E402
 from models import BureauLeader, Role, Unit, UnitKind  # noqa: E402
 from tests.factories import PASSWORD, make_user  # noqa: E402
@@ -36,6 +38,7 @@ def prepare(url: str, items: int, workdir: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir})  # nosec B105
     with app.app_context():
         upgrade()
+        act_as(db.session, None, now=datetime.now(UTC))
         units = [
             Unit(code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED if i < 40 else UnitKind.DEPARTMENT)
             for i in range(54)

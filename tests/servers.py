@@ -21,6 +21,11 @@ from time_machine import escape_hatch
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def real_time() -> float:
+    """The real wall clock, whether or not this process travels in time."""
+    return escape_hatch.time.time() if escape_hatch.is_travelling() else time.time()
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
     with socket.socket() as probe:
@@ -39,7 +44,7 @@ class GunicornServer:
             **os.environ,
             "DUBAN_TEST_SERVER_CONFIG": json.dumps(config),
             "DUBAN_TEST_SERVER_CLOCK": datetime.now(UTC).isoformat(),  # the test's (pinned, ticking) clock
-            "DUBAN_TEST_SERVER_REAL": repr(escape_hatch.time.time()),  # the real moment it was read
+            "DUBAN_TEST_SERVER_REAL": repr(real_time()),  # the real moment it was read
         }
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
         command += ["--threads", "2", "--chdir", str(ROOT), "--log-level", "warning", "tests.server_app:app"]
