@@ -9,6 +9,7 @@ from extensions import babel, csrf, mail
 from settings import load_config
 from web.auth import register_auth
 from web.errors import register_error_pages
+from web.health import register_health
 from web.proposal_portal import register_proposal_portal
 from web.roster_portal import register_roster_portal
 from web.security import register_security
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security(app)
     register_database(app)
     register_extensions(app)
+    register_health(app)
     register_auth(app)
     register_unit_portal(app)
     register_roster_portal(app)

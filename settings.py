@@ -61,6 +61,7 @@ def defaults(app: Flask) -> dict:
         "CONFIRMATION_LINK_DAYS": 30,
         "CONFIRMATION_REMIND_AFTER_DAYS": 7,
         "CONFIRMATION_MAX_AGE_DAYS": 200,
+        # Where releases before the files moved into the database kept them (read by move-files-into-db only)
         "IMPORT_FOLDER": str(Path(app.instance_path) / "imports"),
         "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
         # Bounds on reading one import file (importing/reader.py ReadLimits); beyond them it is refused
@@ -69,6 +70,7 @@ def defaults(app: Flask) -> dict:
         "IMPORT_MAX_SECONDS": 30,
         "IMPORT_MAX_MEMORY_MB": 512,
         "IMPORT_MAX_MERGED_RANGES": 5_000,
+        # Attachments of older releases, served from here until move-files-into-db takes them into the database
         "UPLOAD_FOLDER": str(Path(app.instance_path) / "uploads"),
         "ATTACHMENT_EXTENSIONS": ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "jpg", "jpeg", "png", "txt"],
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,

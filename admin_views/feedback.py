@@ -3,7 +3,7 @@
 from datetime import UTC
 from pathlib import Path
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
@@ -21,6 +21,7 @@ from admin_views.permissions import may
 from admin_views.workflow_pages import PeriodReviewForm, ReviewForm, StepPage, WorkflowPagesMixin
 from clock import utcnow
 from extensions import db
+from file_store import attachment_response
 from models.assignment import ESCALATION_LABELS, Assignment, AssignmentStatus
 from models.attachment import Attachment
 from models.extension import DeadlineChange, ExtensionRequest
@@ -186,7 +187,6 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
                 by_name=str(current_user),
                 user=current_user,
                 now=utcnow(),
-                upload_dir=Path(current_app.config["UPLOAD_FOLDER"]),
             )
             db.session.commit()
         except TransitionError as problem:
@@ -283,7 +283,9 @@ class FeedbackView(WorkflowPagesMixin, SecureModelView):
         attachment = db.session.get(Attachment, key) if key else None
         if attachment is None or self.get_one(str(attachment.feedback_id)) is None:
             abort(404)
-        path = Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name
-        if not path.exists():
+        response = attachment_response(
+            db.engine, db.session, attachment, Path(current_app.config["UPLOAD_FOLDER"])
+        )  # streamed from the database in chunks; a file of an older release not yet moved in, from disk
+        if response is None:
             abort(404)
-        return send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename)
+        return response

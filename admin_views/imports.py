@@ -69,10 +69,6 @@ class ImportView(RoleGuardMixin, BaseView):
         return IMPORTERS[kind]
 
     @staticmethod
-    def _folder() -> Path:
-        return Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
-
-    @staticmethod
     def _max_bytes() -> int:
         return int(current_app.config.get("IMPORT_MAX_BYTES", MAX_UPLOAD_BYTES))
 
@@ -113,11 +109,12 @@ class ImportView(RoleGuardMixin, BaseView):
             )
             return redirect(url_for(".index"))
         filename = Path((upload.filename or "").replace("\\", "/")).name  # old browsers send the whole path
-        stored = store_upload(self._folder(), kind, filename, data, user_id=current_user.id, now=utcnow())
+        stored = store_upload(db.session, kind, filename, data, user_id=current_user.id, now=utcnow())
+        db.session.commit()  # the file is in the database: any app server can preview and confirm it
         return redirect(url_for(".preview", kind=kind, token=stored.token))
 
     def _stored(self, kind: str, token: str):
-        found = load_upload(self._folder(), token)
+        found = load_upload(db.session, token)
         if found is None or found[0].kind != kind or found[0].user_id != current_user.id:
             return None
         return found
@@ -189,6 +186,7 @@ class ImportView(RoleGuardMixin, BaseView):
                 db.session.rollback()
                 flash("重新检查时发现问题（数据可能在预览后被修改），未导入任何数据。", "error")
                 return self._render_preview(plan, meta)
+            discard_upload(db.session, meta.token)  # gone with the import's commit, kept if it fails
             db.session.commit()
         except ImportFailed as error:
             db.session.rollback()
@@ -199,7 +197,6 @@ class ImportView(RoleGuardMixin, BaseView):
             current_app.logger.exception("import of %s failed", kind)
             flash(UNEXPECTED, "error")
             return redirect(url_for(".index"))
-        discard_upload(self._folder(), meta.token)
         counts = plan.counts
         flash(
             f"{importer.title}导入完成：新建 {counts[CREATED]} 条，修改 {counts[UPDATE]} 条，未变 {counts[UNCHANGED]} "

@@ -7,9 +7,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from audit import act_as
+from cli.backup import backup_command, restore_command
 from cli.database import init_db_command
 from cli.demo import seed_demo_command
 from cli.errors import with_database_errors
+from cli.files import move_files_into_db_command
 from cli.holidays import import_holidays_command
 from cli.imports import IMPORT_COMMANDS
 from cli.mail import send_mail_command
@@ -47,5 +49,8 @@ def register_commands(app: Flask) -> None:
         sweep_command,
         *IMPORT_COMMANDS,
         import_holidays_command,
+        move_files_into_db_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(with_database_errors(acting_as_system(command)))

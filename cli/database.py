@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 
 from clock import utcnow
 from extensions import db
+from file_store import files_on_disk
 from workflows.accounts import ensure_admin
 
 
@@ -41,6 +42,12 @@ def init_db_command():
         db.session.rollback()
         raise click.ClickException(f"DUBAN_ADMIN_PASSWORD 不能使用：{error}") from error
     click.echo("数据库已升级到最新结构。")
+    waiting = files_on_disk(db.session)
+    if waiting:
+        click.echo(
+            f"注意：还有 {waiting} 个反馈附件保存在本机磁盘上，其他服务器无法读取；"
+            f"请运行 flask --app app move-files-into-db 把它们移入数据库。"
+        )
     if generated:
         write_secret_file(password_file, f"用户名: admin\n密码: {generated}\n")
         click.echo("已创建管理员账户：")

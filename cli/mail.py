@@ -7,6 +7,9 @@ from cli.options import now_option
 from clock import china_time
 from extensions import db
 from outbox.delivery import DeliveryReport, deliver_outbox
+from workflows.locking import alone
+
+DELIVERY_LOCK = "delivery"  # one deliverer at a time, whichever machine runs it (cron, timer)
 
 
 @click.command("send-mail")
@@ -14,8 +17,13 @@ from outbox.delivery import DeliveryReport, deliver_outbox
 @click.option("--limit", type=click.IntRange(min=1), help="本次最多发送的邮件数（默认发完所有到期邮件）")
 @with_appcontext
 def send_mail_command(now, limit):
-    """Send the queued e-mails that are due, in office hours only, over one SMTP connection per batch."""
-    report = deliver_outbox(db.session, now=now, limit=limit)
+    """Send the queued e-mails that are due, in office hours only, over one SMTP connection per batch; one delivery
+    at a time on every server (another running, this one says so and ends)."""
+    with alone(db.engine, DELIVERY_LOCK, now=now) as holder:
+        if holder is not None:
+            click.echo(f"另一个发信进程（{holder}）正在运行，本次未发送；到期邮件由它或下一次运行发送。")
+            return
+        report = deliver_outbox(db.session, now=now, limit=limit)
     click.echo(summary(report, now))
 
 

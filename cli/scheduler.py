@@ -1,4 +1,6 @@
-"""The in-process timer of a single-machine install: sweep, then deliver the outbox, every few minutes."""
+"""The in-process timer of a single-machine install (`serve` only; gunicorn never starts it): sweep, then deliver
+the outbox, every few minutes. Started anyway in several processes, the sweep's lock and the delivery's lock still
+let one of each run at a time."""
 
 import logging
 import threading
@@ -7,9 +9,11 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit import act_as
+from cli.mail import DELIVERY_LOCK
 from clock import utcnow
 from extensions import db
 from outbox.delivery import deliver_outbox
+from workflows.locking import alone
 from workflows.sweep import run_sweep
 
 log = logging.getLogger(__name__)
@@ -33,7 +37,11 @@ def run_due_work(app: Flask) -> None:
             db.session.rollback()
             log.exception("督办扫描失败，将在下次重试")
         try:
-            deliver_outbox(db.session, now=utcnow())
+            with alone(db.engine, DELIVERY_LOCK, now=utcnow()) as holder:
+                if holder is None:
+                    deliver_outbox(db.session, now=utcnow())
+                else:
+                    log.info("另一个发信进程（%s）正在运行，本次不发信", holder)
         except Exception:  # the timer must survive a broken mail server or database hiccup
             db.session.rollback()
             log.exception("发送邮件失败，将在下次重试")

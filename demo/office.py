@@ -18,9 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
@@ -336,7 +334,6 @@ class _Replay:
         # the leader who decides the 提请追责: the demo's leader account, or (when that username was taken) by name
         self.leader = find_user(session, data.LEADER_ACCOUNT[0]) or leaders[data.LEADER_ACCOUNT[1]].name
         self.contacts = {plan.name: (plan.liaison_name, plan.mobile) for plan in units_plan}
-        self.upload_dir = Path(current_app.config["UPLOAD_FOLDER"])
         self.items: dict[str, Item] = {}
         self.assignments: dict[tuple[str, str], Assignment] = {}
         self.circulars_planned: set[int] = set()
@@ -459,7 +456,6 @@ class _Replay:
             by_name=name,
             user=account if account is not None and account.unit_id == assignment.unit_id else None,
             now=moment,
-            upload_dir=self.upload_dir,
         )
         self.counts["feedbacks"] += 1
 

@@ -199,7 +199,7 @@ def _second_report(replay, key, moment: datetime) -> None:
         contact_name=name,
         contact_phone=phone,
     )
-    submit_feedback(replay.session, assignment, report, [], by_name=name, now=moment, upload_dir=replay.upload_dir)
+    submit_feedback(replay.session, assignment, report, [], by_name=name, now=moment)
 
 
 def _second_review(replay, key, moment: datetime) -> None:

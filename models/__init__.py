@@ -41,6 +41,7 @@ from models.roster import Confirmation, ConfirmationAnswer, CorrectionStatus, St
 from models.security import LoginSession, ThrottleEvent
 from models.tally import ItemTally, OpenShareTally
 from models.unit import Unit, UnitKind
+from models.upload import ImportUpload
 from models.upward import HigherInstruction, SourceFile
 from models.user import Role, User
 
@@ -81,6 +82,7 @@ __all__ = [
     "AssignmentRole",
     "AssignmentStatus",
     "Attachment",
+    "ImportUpload",
     "AuditEvent",
     "Base",
     "BureauLeader",

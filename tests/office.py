@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from clock import CHINA
 from extensions import db
@@ -98,7 +97,6 @@ def report(assignment, percent=100, *, now=None, **fields):
         [],
         by_name="王林",
         now=now,
-        upload_dir=Path("/tmp/duban-test-uploads"),
     )
 
 

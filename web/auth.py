@@ -131,8 +131,8 @@ def load_user(user_id: str) -> User | None:
 
 def act_for_request() -> None:
     """The web edge of the audit trail: this request's work happens now, by the signed-in user (else the system)."""
-    if request.endpoint == "static":
-        return
+    if request.endpoint in ("static", "healthz"):
+        return  # no signed-in user to load: a load balancer's probe must not need the session
     now = utcnow()
     act_as(db.session, None, now=now)  # loading the signed-in user below may already touch their session row
     if current_user.is_authenticated:

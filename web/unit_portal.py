@@ -1,7 +1,5 @@
 """The unit's page, opened from the link in a notice: 签收, 落实情况反馈表, 延期申请, and the item's history."""
 
-from pathlib import Path
-
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -255,7 +253,6 @@ def feedback(token):
             getattr(form, "uploads", []),
             by_name=form.contact_name.data,
             now=now,
-            upload_dir=Path(current_app.config["UPLOAD_FOLDER"]),
         )
     except TransitionError as problem:
         db.session.rollback()

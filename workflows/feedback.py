@@ -102,7 +102,6 @@ def submit_feedback(
     by_name: str,
     user=None,
     now: datetime,
-    upload_dir: Path,
 ) -> Feedback:
     """Store a unit's feedback (and files) for review; the share waits for the supervisor (待审核).
 
@@ -142,18 +141,15 @@ def submit_feedback(
         if locking.violates(error, "feedback", "uq_feedback_pending_final", "uq_feedback_pending_period"):
             raise TransitionError(FEEDBACK_PENDING) from error
         raise
-    if uploads:
-        upload_dir.mkdir(parents=True, exist_ok=True)
-    for upload in uploads:
-        stored = f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}"
-        (upload_dir / stored).write_bytes(upload.data)
+    for upload in uploads:  # the bytes go into the database with the report, in its transaction
         feedback.attachments.append(
             Attachment(
                 filename=Path(upload.filename).name[:200],
                 content_type=(upload.content_type or "application/octet-stream")[:100],
                 size=len(upload.data),
                 sha256=hashlib.sha256(upload.data).hexdigest(),
-                stored_name=stored,
+                stored_name=f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}",
+                content=upload.data,
             )
         )
     if assignment.acknowledged_at is None:

@@ -4,7 +4,6 @@ import re
 from datetime import date, datetime
 from html import unescape
 from io import BytesIO
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +13,6 @@ from clock import CHINA
 from extensions import db
 from models import QuarterTarget, ReviewStatus, Role
 from tests.checking import failed_check
-from tests.conftest import make_config
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
 from tests.office import fail_next_check
 from workflows.checks import stop_checks
@@ -38,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SKIPPED_QUERY = re.compile(r"(?:^|&)(?:sort|desc|page_size|page|search)=")
 
 
-def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list[str]:
+def unit_story(assignment, tag: str, phone: str, supervisor) -> list[str]:
     """Everything a unit writes or is told about its share, each piece marked with `tag`; returns the marks."""
     marks = [f"{tag}{name}" for name in ("签收人", "进展", "措施", "问题", "打算", "联系人", "附件", "退回意见")]
     marks += [f"{tag}{name}" for name in ("延期理由", "延期申请人", "审批意见", "调整理由", "停止理由", "季度目标")]
@@ -59,7 +57,6 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
         [Upload(f"{tag}附件.txt", "text/plain", b"attachment")],
         by_name=f"{tag}联系人",
         now=NOW,
-        upload_dir=upload_dir,
     )
     review_feedback(db.session, first, ReviewStatus.RETURNED, f"{tag}退回意见", actor=supervisor, now=NOW)
     submit_feedback(
@@ -71,7 +68,6 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
         [],
         by_name=f"{tag}联系人",
         now=NOW,
-        upload_dir=upload_dir,
     )
     extension = request_extension(
         db.session, assignment, date(2026, 12, 31), f"{tag}延期理由", by_name=f"{tag}延期申请人", now=NOW
@@ -102,12 +98,6 @@ def unit_story(assignment, tag: str, phone: str, supervisor, upload_dir) -> list
 
 
 @pytest.fixture
-def app_config(migrated_database, tmp_path):
-    """Attachments go to a temporary folder."""
-    return make_config(migrated_database, UPLOAD_FOLDER=str(tmp_path / "uploads"))
-
-
-@pytest.fixture
 def shared_item(app):
     """One item shared by 甲林场 (lead, with the liaison account) and 乙林场 (co-unit), each with a full story."""
     ours, theirs = make_unit("甲林场"), make_unit("乙林场")
@@ -131,9 +121,8 @@ def shared_item(app):
     assign_item(db.session, item, actor=supervisor, now=NOW)
     db.session.flush()
     share = {a.unit_id: a for a in item.assignments}
-    upload_dir = Path(app.config["UPLOAD_FOLDER"])
-    ours_marks = unit_story(share[ours.id], "甲单位", "0457-1110001", supervisor, upload_dir)
-    theirs_marks = unit_story(share[theirs.id], "乙单位", "0457-2220002", supervisor, upload_dir)
+    ours_marks = unit_story(share[ours.id], "甲单位", "0457-1110001", supervisor)
+    theirs_marks = unit_story(share[theirs.id], "乙单位", "0457-2220002", supervisor)
     theirs_marks += ["yi-secret@example.org", "13900000002"]
     theirs_marks += ["甲单位请示正文"]  # the 提请追责 is the leadership's: its text never reaches the unit
     own_link = assignment_link(share[ours.id])

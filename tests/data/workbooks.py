@@ -95,8 +95,9 @@ def build_office() -> dict:
     return {"chief": chief, "forestry": forestry, "welfare": welfare, **units}
 
 
-# Signing in to upload writes a session row (and a failed one a throttle row): not the import's doing.
-SIGN_IN_TABLES = {"login_session", "throttle_event"}
+# Signing in to upload writes a session row (and a failed one a throttle row), and the upload is kept in the database
+# for its preview: not the import's doing.
+SIGN_IN_TABLES = {"login_session", "throttle_event", "import_upload"}
 
 
 def row_counts() -> dict[str, int]:

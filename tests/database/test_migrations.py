@@ -1,10 +1,22 @@
-"""The migrations build the schema the models describe, on every backend."""
+"""The migrations build the schema the models describe, on every backend, and upgrade real offices' data."""
 
+import gzip
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from extensions import db
 from models import Base
+
+# The demo office as the previous release built it (scripts/release_fixture.py a4f4709): every row of every table.
+PREVIOUS_RELEASE = Path(__file__).resolve().parent.parent / "data" / "release_0004_races.json.gz"
+# What the upgrades after that release change in existing values on purpose (0007 hands the open shares to the next
+# sweep, which plans their checks).
+REWRITTEN = {("assignment", "next_action_on")}
 
 
 def test_should_have_no_pending_autogenerate_diff_after_upgrading_to_head(app):
@@ -126,3 +138,88 @@ def test_should_keep_the_ladder_history_and_put_open_work_under_the_checks_when_
     # is today (opened), 31 Dec is ahead
     assert states == [(1, CheckState.MOOT), (2, CheckState.DUE), (3, CheckState.PLANNED)]
     assert share.escalation_level == 1 and db.session.get(Assignment, 2).checks == []
+
+
+def _typed(value, column_type):
+    """A value as SQLite held it (text dates, 0/1 booleans), as the column's Python type."""
+    if value is None:
+        return None
+    if isinstance(column_type, sa.Boolean):
+        return bool(value)
+    if isinstance(column_type, sa.DateTime):
+        moment = datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if isinstance(column_type, sa.Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def load_release(connection, release: dict) -> dict:
+    """Write the release's rows into the database at its revision (foreign keys checked after, not row by row);
+    returns them by table as {primary key: row}, typed as the database gives them back."""
+    schema = sa.MetaData()
+    schema.reflect(bind=connection)
+    postgres = connection.dialect.name == "postgresql"
+    connection.execute(
+        sa.text("SET session_replication_role = replica" if postgres else "PRAGMA defer_foreign_keys=ON")
+    )
+    written = {}
+    for name, table in release["tables"].items():
+        reflected = schema.tables[name]
+        columns = table["columns"]
+        rows = [
+            {c: (_typed(v, reflected.c[c].type) if postgres else v) for c, v in zip(columns, row, strict=True)}
+            for row in table["rows"]
+        ]
+        if rows:
+            connection.execute(sa.table(name, *(sa.column(c) for c in columns)).insert(), rows)
+        keys = [c.name for c in reflected.primary_key]
+        written[name] = {tuple(r[k] for k in keys): r for r in rows}
+    if postgres:
+        connection.execute(sa.text("SET session_replication_role = DEFAULT"))
+        for name, table in release["tables"].items():
+            if table["rows"] and "id" in table["columns"]:
+                connection.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), (SELECT max(id) FROM \"{name}\"))"
+                    )
+                )
+    return written
+
+
+def test_should_upgrade_the_previous_release_with_its_demo_office_and_lose_nothing(app):
+    """The previous release's demo office, loaded at its migration head, upgraded to this one: every row and value
+    is still there (but the few the upgrade rewrites on purpose), every record loads, the sweep runs on it."""
+    from flask_migrate import downgrade, upgrade
+
+    from tests.conftest import DEMO_MOMENT
+    from workflows.sweep import run_sweep
+
+    release = json.loads(gzip.decompress(PREVIOUS_RELEASE.read_bytes()))
+    downgrade(revision=release["revision"])
+    with db.engine.begin() as connection:
+        before = load_release(connection, release)
+    upgrade()
+
+    lost, changed = [], []
+    with db.engine.connect() as connection:
+        schema = sa.MetaData()
+        schema.reflect(bind=connection)
+        for name, rows in before.items():
+            keys = [c.name for c in schema.tables[name].primary_key]
+            raw = sa.table(name, *(sa.column(c.name) for c in schema.tables[name].columns))  # values as stored
+            now = {tuple(r[k] for k in keys): r for r in connection.execute(sa.select(raw)).mappings()}
+            lost += [(name, key) for key in rows if key not in now]
+            for key, row in rows.items():
+                for column, value in row.items():
+                    if key in now and (name, column) not in REWRITTEN and now[key].get(column, value) != value:
+                        changed.append((name, key, column, value, now[key].get(column)))
+    assert lost == [] and changed == []
+    assert sum(len(rows) for rows in before.values()) > 4000
+
+    db.session.expire_all()
+    for mapper in Base.registry.mappers:  # every record reads back through the models (enums, dates, JSON)
+        db.session.scalars(sa.select(mapper.class_)).all()
+    report = run_sweep(db.session, now=DEMO_MOMENT)  # the open shares get their plans
+    db.session.commit()
+    assert report.examined > 0

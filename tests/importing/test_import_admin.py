@@ -2,21 +2,14 @@
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 
 from extensions import db
-from models import AuditEvent, Liaison, Role, Unit
-from tests.conftest import csrf_token_from, make_config
+from models import AuditEvent, ImportUpload, Liaison, Role, Unit
+from tests.conftest import csrf_token_from
 from tests.data.workbooks import ROSTER_HEADERS, UNIT_HEADERS, build_office, row_counts, xlsx
 from tests.factories import PASSWORD, login, make_user
-
-
-@pytest.fixture
-def app_config(migrated_database, tmp_path):
-    """The app stores uploads in the test's own folder."""
-    return make_config(migrated_database, IMPORT_FOLDER=str(tmp_path / "imports"))
 
 
 @pytest.fixture
@@ -54,9 +47,9 @@ def confirm_form(html: str) -> dict:
 
 
 def stored_files(app) -> list[str]:
-    """Names of the files kept between preview and confirm."""
-    folder = Path(app.config["IMPORT_FOLDER"])
-    return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
+    """The tokens of the uploads kept in the database between preview and confirm."""
+    db.session.expire_all()
+    return sorted(db.session.scalars(db.select(ImportUpload.token)))
 
 
 def test_should_upload_preview_and_confirm_an_import_attributed_to_the_signed_in_user(app, client, office):
@@ -70,8 +63,8 @@ def test_should_upload_preview_and_confirm_an_import_attributed_to_the_signed_in
     change = ["JZ03", "青山林场", "局直单位", "新场长", None, "刘建华", None, None, None]
     uploaded = upload(client, "units", unit_file(NEW_UNIT, change))
     assert uploaded.status_code == 302 and "/admin/import/units/preview/" in uploaded.location
-    files = stored_files(app)
-    assert len(files) == 2 and re.fullmatch(r"[0-9a-f]{32}\.json", files[0]) and files[1].endswith(".xlsx")
+    (token,) = stored_files(app)
+    assert re.fullmatch(r"[0-9a-f]{32}", token) and token in uploaded.location
     preview = client.get(uploaded.location).get_data(as_text=True)
     assert "新建 1" in preview and "修改 1" in preview and "向阳林场" in preview
     assert '<del class="text-muted">（空）</del> → <strong>新场长</strong>' in preview

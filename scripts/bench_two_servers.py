@@ -1,0 +1,134 @@
+"""Benchmark: requests per second of the item list through one gunicorn server and through two sharing one database.
+
+    .venv/bin/python scripts/bench_two_servers.py [--database-url URL] [--items 10000] [--clients 8] [--seconds 15]
+
+Starts gunicorn servers on loopback ports (tests/servers.py), signs `--clients` browsers in and has them fetch
+/admin/item/ for `--seconds`: first all through server A, then alternating between A and B (as a load balancer
+would). Prints requests/s and the median and 95th percentile latency of each. Two servers help only as far as the
+machine has idle cores (and the database keeps up): on a shared two-core machine expect little.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_item_list import add_items  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from app import create_app  # noqa: E402
+from audit import act_as  # noqa: E402
+from extensions import db  # noqa: E402
+from models import BureauLeader, Role, Unit, UnitKind  # noqa: E402
+from tests.factories import PASSWORD, make_user  # noqa: E402
+from tests.servers import Browser, GunicornServer  # noqa: E402
+
+PAGE = "/admin/item/"
+
+
+def prepare(url: str, items: int, workdir: str) -> None:
+    """Migrate the database and load the units, leaders, a supervisor and `items` items."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir})  # nosec B105
+    with app.app_context():
+        upgrade()
+        act_as(db.session, None, now=datetime.now(UTC))
+        units = [
+            Unit(code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED if i < 40 else UnitKind.DEPARTMENT)
+            for i in range(54)
+        ]
+        leaders = [BureauLeader(name=f"基准领导{i}", title="副局长") for i in range(8)]
+        db.session.add_all([*units, *leaders])
+        make_user("bench", Role.SUPERVISOR)
+        db.session.commit()
+        add_items(items, 0, [u.id for u in units], [leader.id for leader in leaders])
+        db.engine.dispose()
+
+
+def hammer(servers: list[GunicornServer], clients: int, seconds: float) -> tuple[float, list[float], int]:
+    """Requests/s, latencies and failures of `clients` signed-in browsers fetching PAGE round-robin over servers."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    browsers = []
+    for n in range(clients):
+        browser = Browser()
+        status, _, _ = browser.post(
+            servers[n % len(servers)].url + "/login", {"username": "bench", "password": PASSWORD}
+        )
+        assert status == 302, status  # nosec B101
+        browsers.append(browser)
+    stop_at = time.monotonic() + seconds
+
+    def run(n: int, browser: Browser) -> None:
+        turn = n
+        while time.monotonic() < stop_at:
+            server = servers[turn % len(servers)]
+            turn += 1
+            started = time.perf_counter()
+            status, _, _ = browser.get(server.url + PAGE)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    failures[0] += 1
+
+    threads = [threading.Thread(target=run, args=(n, b)) for n, b in enumerate(browsers)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies) / (time.monotonic() - began), latencies, failures[0]
+
+
+def main() -> None:
+    """Prepare, then measure one server and two."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="duban-bench-")
+    url = args.database_url or f"sqlite:///{workdir}/bench.sqlite"
+    prepare(url, args.items, workdir)
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "bench",  # nosec B105
+        "INSTANCE_PATH": workdir,
+        "WTF_CSRF_ENABLED": False,
+        "LOGIN_ADDRESS_MAX_FAILURES": 10_000,
+    }
+    servers = [GunicornServer(config, Path(workdir) / f"{name}.log", workers=args.workers) for name in "ab"]
+    try:
+        for server in servers:
+            server.wait_until_healthy(timeout=120)
+        print(
+            f"{args.items:,} items, {args.clients} clients, {args.workers} gunicorn workers per server, "
+            f"{url.split(':')[0]}"
+        )
+        for label, chosen in (("one server ", servers[:1]), ("two servers", servers)):
+            hammer(chosen, args.clients, 2)  # warm up
+            rate, latencies, failures = hammer(chosen, args.clients, args.seconds)
+            p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) > 20 else max(latencies)
+            print(
+                f"{label}: {rate:6.1f} requests/s   median {statistics.median(latencies) * 1000:6.0f} ms   "
+                f"p95 {p95 * 1000:6.0f} ms   failures {failures}",
+                flush=True,
+            )
+    finally:
+        for server in servers:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
