@@ -9,7 +9,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, BooleanEqualFilter,
 from flask_login import current_user
 from flask_wtf.file import FileField
 from markupsafe import Markup
-from sqlalchemy import exists
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, validators
 
@@ -17,6 +17,8 @@ from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_fil
 from admin_views.figure_filter import FigureFilter
 from admin_views.items import unit_options
 from admin_views.lookups import item_loader, unit_loader
+from extensions import db
+from file_store import open_content
 from formatting import file_size
 from models.research import ResearchArticle, ResearchKind, research_article_unit
 from workflows.feedback import Upload
@@ -225,12 +227,20 @@ class ResearchArticleView(SecureModelView):
         article = self.get_one(request.args.get("id", ""))
         if article is None or not article.attachment_stored:
             abort(404)
-        path = Path(current_app.config["UPLOAD_FOLDER"]) / article.attachment_stored
-        if not path.exists():
+        stored = db.session.scalar(
+            select(ResearchArticle.attachment_content.is_not(None)).where(ResearchArticle.id == article.id)
+        )
+        if not stored:
             abort(404)
-        return send_file(
-            path,
+        handle = open_content(db.engine, ResearchArticle.attachment_content, article.id, article.attachment_size or 0)
+        response = send_file(
+            handle,
             mimetype=article.attachment_type or "application/octet-stream",
             as_attachment=True,
             download_name=article.attachment_name,
+            conditional=False,
+            max_age=0,
         )
+        response.content_length = article.attachment_size
+        response.headers["Cache-Control"] = "private, no-store"
+        return response

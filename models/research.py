@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabeledEnum, Timestamped, enum_column, label
@@ -61,6 +61,8 @@ class ResearchArticle(Timestamped, Base):
     attachment_size: Mapped[int | None] = mapped_column(Integer, info=label("附件大小（字节）"))
     attachment_sha256: Mapped[str | None] = mapped_column(String(64), info=label("附件校验值"))
     attachment_stored: Mapped[str | None] = mapped_column(String(80), unique=True, info=label("附件存储名"))
+    # the file's bytes, in the database like every attachment (file_store.py): every app server sees them
+    attachment_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), info=label("登记人"))
 
     units = relationship("Unit", secondary=research_article_unit, order_by="Unit.code", info=label("涉及单位"))

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamped, UTCDateTime, label
@@ -10,7 +10,8 @@ from models.item import Item
 
 
 class SourceFile(Timestamped, Base):
-    """A file the office attached to a source's step (an upward report, a proposal's answer), kept under uploads."""
+    """A file the office attached to a source's step (an upward report, a proposal's answer), kept in the database
+    (the same transaction as its row, so every app server sees it)."""
 
     __tablename__ = "source_file"
 
@@ -20,6 +21,7 @@ class SourceFile(Timestamped, Base):
     size: Mapped[int] = mapped_column(Integer, info=label("大小（字节）"))
     sha256: Mapped[str] = mapped_column(String(64), info=label("校验值"))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True, info=label("存储名"))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     def __str__(self) -> str:
         return self.filename

@@ -67,12 +67,11 @@ def attachment_problem(upload: Upload, config) -> str | None:
     )
 
 
-def store_attachment(article: ResearchArticle, upload: Upload, upload_dir: Path) -> None:
-    """Keep the file under a random name in the uploads folder and record it on the article (replacing any other;
-    the old file stays on disk, as a feedback's do, so a rolled-back save loses nothing)."""
-    upload_dir.mkdir(parents=True, exist_ok=True)
+def store_attachment(article: ResearchArticle, upload: Upload, upload_dir: Path | None = None) -> None:
+    """Keep the file in the database on the article, in the save's own transaction (replacing any other), so every
+    app server sees it (`upload_dir` is no longer used)."""
     stored = f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}"
-    (upload_dir / stored).write_bytes(upload.data)
+    article.attachment_content = upload.data
     article.attachment_name = Path(upload.filename).name[:200]
     article.attachment_type = (upload.content_type or "application/octet-stream")[:100]
     article.attachment_size = len(upload.data)

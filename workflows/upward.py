@@ -27,12 +27,12 @@ from workflows.rules import rules
 REMINDER_HORIZON_DAYS = 31  # calendar days ahead of today within which an upward deadline may have a reminder due
 
 
-def store_source_file(session: Session, upload, upload_dir: Path) -> SourceFile:
-    """Keep an uploaded file (workflows.feedback.Upload) under the uploads folder with a random name."""
-    upload_dir.mkdir(parents=True, exist_ok=True)
+def store_source_file(session: Session, upload, upload_dir: Path | None = None) -> SourceFile:
+    """Keep an uploaded file (workflows.feedback.Upload) in the database, in the same transaction as its step
+    (`upload_dir` is no longer used: files live in the database, see file_store.py)."""
     stored = f"{uuid.uuid4().hex}{Path(upload.filename).suffix.lower()[:10]}"
-    (upload_dir / stored).write_bytes(upload.data)
     record = SourceFile(
+        content=upload.data,
         filename=Path(upload.filename).name[:200],
         content_type=(upload.content_type or "application/octet-stream")[:100],
         size=len(upload.data),

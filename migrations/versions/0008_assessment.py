@@ -110,6 +110,7 @@ def upgrade():
         sa.Column("attachment_size", sa.Integer(), nullable=True),
         sa.Column("attachment_sha256", sa.String(length=64), nullable=True),
         sa.Column("attachment_stored", sa.String(length=80), nullable=True),
+        sa.Column("attachment_content", sa.LargeBinary(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
