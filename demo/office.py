@@ -531,6 +531,8 @@ class _Replay:
             if check.state != CheckState.DUE:
                 continue
             assignment = check.assignment
+            if any(c.round < check.round and c.state == CheckState.DUE for c in assignment.checks):
+                continue  # the share's earlier check is still waiting: a person decides them in order
             share = (assignment.item.title, assignment.unit.name)
             proposal = Proposal(check.proposed, check.proposed_ground)
             that_day = deadline_end(check.planned_on)

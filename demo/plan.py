@@ -284,11 +284,13 @@ def plan_item(rng: random.Random, spec: data.DemoItem, now: datetime, calendar: 
         followup_at = _clamp(start + (now - start) * rng.uniform(0.3, 0.8), now).replace(second=0, microsecond=0)
     answer = None
     if spec.source in ANSWER_SOURCES and spec.state == "closed":
+        # reception visits draw from their own generator, so the office's other stories stay as they were
+        draw = _keyed_rng("answer", spec.title) if spec.source == ItemSource.RECEPTION_VISIT else rng
         done = max(r.reviewed for share in shares for r in share.reports if r.reviewed)
-        day = calendar.add_working_days(china_date(done), rng.randint(0, 2))
-        satisfaction = Satisfaction.SATISFIED if rng.random() < 0.75 else Satisfaction.BASICALLY
+        day = calendar.add_working_days(china_date(done), draw.randint(0, 2))
+        satisfaction = Satisfaction.SATISFIED if draw.random() < 0.75 else Satisfaction.BASICALLY
         answer = AnswerPlan(
-            _later(rng, _office_time(rng, day, now), done, now), rng.choice(data.ANSWERS[spec.source]), satisfaction
+            _later(draw, _office_time(draw, day, now), done, now), draw.choice(data.ANSWERS[spec.source]), satisfaction
         )
     return ItemPlan(spec, created, assigned, deadline, rhythm, shares, followup_at, settled, answer)
 

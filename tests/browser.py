@@ -83,3 +83,15 @@ def choose_in_typeahead(page, field_id: str, text: str) -> None:
     page.keyboard.type(text)
     page.wait_for_selector(f".select2-result-label:has-text('{text}')")
     page.keyboard.press("Enter")
+
+
+def sign_in(page, base: str, username: str, password: str | None = None) -> None:
+    """Sign in through the login page as a person does (after clearing the browser's cookies)."""
+    from tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/**")

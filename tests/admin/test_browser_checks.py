@@ -8,10 +8,10 @@ import pytest
 from extensions import db
 from models import Escalation, Role
 from models.check import CheckState, Verdict
-from tests.browser import ARTIFACTS, choose_in_select
+from tests.browser import ARTIFACTS, choose_in_select, sign_in
 from tests.checking import due_check
 from tests.conftest import make_config
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from tests.office import assigned_item, at, build_office
 
 NOW = at(2026, 11, 26, 9)
@@ -23,22 +23,13 @@ def app_config(migrated_database):
     return make_config(migrated_database, WTF_CSRF_ENABLED=True)
 
 
-def sign_in(page, live_server, username: str) -> None:
-    """Sign in through the login page."""
-    page.goto(live_server.url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/**")
-
-
 def test_should_override_one_proposal_and_confirm_another_from_the_verdict_queue(app, live_server, page):
     office = build_office()
     make_user("duchayuan", Role.SUPERVISOR, display_name="李督查")
     item = assigned_item(office, deadline=date(2026, 12, 31), now=NOW, title="林区防火检查", three_checks=True)
     checks = {share.unit.name: due_check(share, 1, now=NOW) for share in item.assignments}  # nothing reported
     db.session.commit()
-    sign_in(page, live_server, "duchayuan")
+    sign_in(page, live_server.url, "duchayuan")
 
     page.click("a.card:has-text('待裁定督查')")  # the dashboard's card opens the queue
     page.wait_for_url("**/admin/check_queue/**")
@@ -81,7 +72,7 @@ def test_should_override_one_proposal_and_confirm_another_from_the_verdict_queue
 def test_should_name_the_scope_default_of_the_chosen_source_on_a_new_item(app, live_server, page):
     make_user("duchayuan", Role.SUPERVISOR, display_name="李督查")
     db.session.commit()
-    sign_in(page, live_server, "duchayuan")
+    sign_in(page, live_server.url, "duchayuan")
     page.goto(live_server.url + "/admin/item/new/")
     default = page.locator("#under_checks option[value=default]")
     choose_in_select(page, "source", "便民公开电话")

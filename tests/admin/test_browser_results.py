@@ -9,23 +9,15 @@ import sqlalchemy as sa
 
 from extensions import db
 from models import BureauLeader, Role, Unit
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, sign_in
 from tests.conftest import make_config
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 
 @pytest.fixture
 def app_config(migrated_database):
     """CSRF on, as in production."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True)
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/**")
 
 
 def test_should_show_a_leader_their_units_first_and_a_supervisor_the_year_in_numbers(
@@ -43,7 +35,7 @@ def test_should_show_a_leader_their_units_first_and_a_supervisor_the_year_in_num
     db.session.commit()
     ARTIFACTS.mkdir(exist_ok=True)
 
-    sign_in(page, live_server, "fenguan")
+    sign_in(page, live_server.url, "fenguan")
     tiles = page.locator("#unit-lights a.duban-unit")
     assert tiles.count() == db.session.scalar(sa.select(sa.func.count()).where(Unit.active.is_(True)))
     first = tiles.evaluate_all("tiles => tiles.map(t => t.classList.contains('duban-unit-mine'))")
@@ -54,7 +46,7 @@ def test_should_show_a_leader_their_units_first_and_a_supervisor_the_year_in_num
     page.screenshot(path=str(ARTIFACTS / "dashboard-leader.png"), full_page=True)
 
     page.click("button:has-text('退出')")
-    sign_in(page, live_server, "tongji")
+    sign_in(page, live_server.url, "tongji")
     page.goto(live_server.url + "/admin/year_numbers/?year=2026")
     summary = page.inner_text("#year-summary")
     assert re.search(r"2026年，督查室共立项督查事项\d+件", summary)

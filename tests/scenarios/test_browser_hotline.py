@@ -12,9 +12,9 @@ from clock import utcnow
 from extensions import db
 from models import HotlineCall, ItemStatus, Role, Satisfaction
 from outbox.delivery import deliver_outbox
-from tests.browser import ARTIFACTS, LiveServer
+from tests.browser import ARTIFACTS, LiveServer, sign_in
 from tests.conftest import make_config
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from tests.office import build_office
 from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixture)
 
@@ -34,20 +34,11 @@ def live_server(app):
         yield server
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/**")
-
-
 def test_should_take_a_call_from_the_phone_to_the_call_back(app, live_server, smtp_server, page):
     office = build_office()
     make_user("duchayuan", Role.SUPERVISOR, display_name="李督查")
     db.session.commit()
-    sign_in(page, live_server, "duchayuan")
+    sign_in(page, live_server.url, "duchayuan")
 
     # 来电登记: time and deadline come filled in; the person types three things and picks two
     page.goto(live_server.url + "/admin/hotline/new/")
@@ -86,7 +77,7 @@ def test_should_take_a_call_from_the_phone_to_the_call_back(app, live_server, sm
     page.click("button:has-text('提交反馈')")
     page.wait_for_selector("text=反馈已提交，等待督查室审核")
 
-    sign_in(page, live_server, "duchayuan")
+    sign_in(page, live_server.url, "duchayuan")
     share = call.item.assignments[0]
     page.goto(live_server.url + f"/admin/assignment/details/?id={share.id}")
     page.click("a.btn:has-text('审核反馈')")

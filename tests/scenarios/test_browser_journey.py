@@ -10,9 +10,9 @@ from extensions import db
 from models import Assignment, ExtensionRequest, ExtensionStatus, Item, ItemStatus, Role
 from outbox.delivery import deliver_outbox
 from outbox.public_address import record_serving_address
-from tests.browser import LiveServer, choose_in_select, choose_in_typeahead
+from tests.browser import LiveServer, choose_in_select, choose_in_typeahead, sign_in
 from tests.conftest import make_config
-from tests.factories import PASSWORD, make_leader, make_liaison, make_unit, make_user
+from tests.factories import make_leader, make_liaison, make_unit, make_user
 from tests.office import at
 from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixture)
 
@@ -37,16 +37,6 @@ def live_server(app):
     with server:
         record_serving_address(app, "127.0.0.1", server.server.server_port)
         yield server
-
-
-def sign_in(page, base: str, username: str) -> None:
-    """Sign in through the login page as a person does."""
-    page.context.clear_cookies()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/**")
 
 
 def mail_at(smtp_server, count: int, when):

@@ -48,6 +48,7 @@ from models import (
     NoticeStatus,
     OutboxMessage,
     OutboxStatus,
+    ReceptionVisit,
     ReminderLog,
     ReviewStatus,
     Rhythm,
@@ -375,6 +376,14 @@ class TestSeededOffice:
         assert {u.name for u in visit.units} == {"东方红林场", "青山林场", "森林消防大队"}
         step = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "领导督查")).one()
         assert step.item_id == visit.items[0].id and china_date(step.at) == visit.held_on
+
+    def test_should_register_each_reception_visit_and_answer_the_closed_ones(self, office):
+        items = [i for i in all_rows(Item) if i.source == ItemSource.RECEPTION_VISIT]
+        visits = {v.item_id: v for v in all_rows(ReceptionVisit)}
+        assert items and set(visits) == {i.id for i in items}
+        assert all(visits[i.id].leader_id == i.ordering_leader_id and visits[i.id].visitors for i in items)
+        closed = [i for i in items if i.status == ItemStatus.CLOSED]
+        assert closed and all(i.answer and i.answered_at <= i.closed_at for i in closed)
 
     def test_should_put_the_departments_in_the_second_supervisors_charge(self, office):
         second = find_user(db.session, "duchayuan2")
