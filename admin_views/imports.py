@@ -26,7 +26,12 @@ from importing.uploads import discard_upload, load_upload, store_upload
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PREVIEW_ROWS = 200  # a 10,000-row file previews its first rows; counts and every problem are still complete
 PREVIEW_PROBLEMS = 500
-LIST_ENDPOINTS = {"units": "unit.index_view", "roster": "liaison.index_view", "items": "item.index_view"}
+LIST_ENDPOINTS = {
+    "units": "unit.index_view",
+    "roster": "liaison.index_view",
+    "items": "item.index_view",
+    "proposals": "proposal.index_view",
+}
 UNEXPECTED = (
     "文件处理时出错，未导入任何数据。请检查文件是否按导入模板填写；如仍不能导入，请联系系统管理员（已记录日志）。"
 )
@@ -76,10 +81,10 @@ class ImportView(RoleGuardMixin, BaseView):
     def _limits() -> ReadLimits:
         return ReadLimits.from_config(current_app.config)
 
-    # ----- the page with the three imports, the templates and the exports -------------------------------------
+    # ----- the page with the imports, the templates and the exports -------------------------------------
     @expose("/")
     def index(self):
-        """The three imports (template, upload) and the exports."""
+        """Every import (template, upload) and the exports."""
         return self.render(
             "imports/index.html",
             importers=IMPORTERS,

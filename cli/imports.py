@@ -1,4 +1,7 @@
-"""`flask import-units|import-roster|import-items FILE`: import an .xlsx, all or nothing; --dry-run only checks."""
+"""`flask import-units|import-roster|import-items|import-proposals FILE`: import an .xlsx, all or nothing.
+
+--dry-run only checks.
+"""
 
 from pathlib import Path
 
@@ -38,7 +41,7 @@ def _report(plan, verbose: bool) -> None:
 
 
 def make_import_command(kind: str, name: str) -> click.Command:
-    """A command that imports one kind of file (units, roster, items) through the same checks as the screens."""
+    """A command that imports one kind of file (units, roster, items, proposals) through the screens' checks."""
     importer = IMPORTERS[kind]
 
     @click.command(name, help=f"从 .xlsx 导入{importer.title}：先逐行检查，有任何错误则不写入任何数据。")
@@ -88,4 +91,5 @@ def make_import_command(kind: str, name: str) -> click.Command:
 import_units_command = make_import_command("units", "import-units")
 import_roster_command = make_import_command("roster", "import-roster")
 import_items_command = make_import_command("items", "import-items")
-IMPORT_COMMANDS = (import_units_command, import_roster_command, import_items_command)
+import_proposals_command = make_import_command("proposals", "import-proposals")
+IMPORT_COMMANDS = (import_units_command, import_roster_command, import_items_command, import_proposals_command)

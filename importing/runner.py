@@ -11,6 +11,7 @@ from audit import act_as
 from importing.base import Importer
 from importing.cells import single_line
 from importing.items import ItemImporter
+from importing.proposals import ProposalImporter
 from importing.reader import ReadLimits, UnreadableFile, read_table
 from importing.report import CREATE, SKIPPED, UPDATE, ImportPlan, Problem, RowPlan
 from importing.roster import RosterImporter
@@ -18,7 +19,9 @@ from importing.units import UnitImporter
 
 log = logging.getLogger(__name__)
 
-IMPORTERS: dict[str, Importer] = {i.kind: i for i in (UnitImporter(), RosterImporter(), ItemImporter())}
+IMPORTERS: dict[str, Importer] = {
+    i.kind: i for i in (UnitImporter(), RosterImporter(), ItemImporter(), ProposalImporter())
+}
 CLI_ACTOR = "命令行导入"
 
 
@@ -27,7 +30,7 @@ class ImportFailed(Exception):
 
 
 def importer_for(kind: str) -> Importer:
-    """The importer of a kind (units, roster, items); KeyError for any other."""
+    """The importer of a kind (units, roster, items, proposals); KeyError for any other."""
     return IMPORTERS[kind]
 
 

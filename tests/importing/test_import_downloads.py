@@ -46,7 +46,7 @@ def download_name(response) -> str:
     return unquote(re.search(r"filename\*=UTF-8''(.+)$", response.headers["Content-Disposition"]).group(1))
 
 
-@pytest.mark.parametrize("kind", ["units", "roster", "items"])
+@pytest.mark.parametrize("kind", ["units", "roster", "items", "proposals"])
 def test_should_offer_a_template_with_headers_an_example_and_instructions(client, office, kind):
     login(client, "sup")
     response = client.get(f"/admin/import/template/{kind}.xlsx")
