@@ -15,12 +15,15 @@ from workflows.rules import rules
 def unit_contacts(session: Session, unit: Unit, *, on: date) -> list[Recipient]:
     """Who receives the unit's notices on `on`: its primary liaison of that day (or else every liaison of that
     day), a stand-in instead of anyone away (代理), and the unit's office mailbox when it has no liaison."""
-    liaisons = [liaison for liaison in contacts_on(session, unit.id, on) if liaison.email]
-    primary = [liaison for liaison in liaisons if liaison.is_primary]
-    chosen = primary or liaisons
-    if not chosen:
-        return [Recipient(unit.office_email, "")] if unit.office_email else []
-    standing_in = stand_ins_on(session, [liaison.id for liaison in chosen], on)
+    # No autoflush: the roster is flushed whenever it changes (save_liaison), and flushing the caller's pending
+    # notices, mails and trail here, once per unit, was a fifth of a sweep's flushes.
+    with session.no_autoflush:
+        liaisons = [liaison for liaison in contacts_on(session, unit.id, on) if liaison.email]
+        primary = [liaison for liaison in liaisons if liaison.is_primary]
+        chosen = primary or liaisons
+        if not chosen:
+            return [Recipient(unit.office_email, "")] if unit.office_email else []
+        standing_in = stand_ins_on(session, [liaison.id for liaison in chosen], on)
     recipients = []
     for liaison in chosen:
         stand_in = standing_in.get(liaison.id)
