@@ -27,6 +27,15 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
+# `make bench` runs every scripts/bench_*.py in turn (SQLite in a temporary folder by default;
+# DATABASE_URL=postgresql://… to run them on PostgreSQL). Each prints a table and, last, one `RESULT key=value …` line.
+BENCH_ARGS ?= $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+bench: $(VENV)/.installed-dev
+	@for script in scripts/bench_*.py; do \
+		echo "== $$script"; \
+		$(VENV)/bin/python $$script $(BENCH_ARGS) || exit 1; \
+	done
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

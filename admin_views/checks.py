@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import DateField, RadioField, SelectMultipleField, TextAreaField, validators, widgets
 from wtforms.validators import InputRequired, Length, Optional
 
-from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, safe_return_url
+from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, row_url, safe_return_url
 from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import escalation_badge, item_link
 from admin_views.in_charge import InChargeListMixin
@@ -301,7 +301,7 @@ def _rung(view, context, model, name):
 def _decide_button(view, context, model, name):
     if not may(current_user, "check.decide", model):
         return ""
-    url = url_for("check.decide_view", id=model.id, url=request.full_path.rstrip("?"))
+    url = row_url("check.decide_view", model.id, url=request.full_path.rstrip("?"))
     return Markup('<a class="btn btn-sm btn-primary text-nowrap" href="{}">裁定</a>').format(url)
 
 

@@ -3,14 +3,16 @@
 The files themselves are written by importing/spreadsheets.py, the one writer of every workbook and CSV.
 """
 
+import tempfile
 from datetime import date, datetime
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, request
 from markupsafe import Markup
+from werkzeug.wsgi import wrap_file
 
 from clock import CHINA, china_date, utcnow
-from importing.spreadsheets import csv_bytes, xlsx_bytes
+from importing.spreadsheets import write_csv, write_xlsx
 from models.base import LabeledEnum
 
 MIMETYPES = {
@@ -19,13 +21,11 @@ MIMETYPES = {
 }
 
 
-def export_value(view, row, name):
-    """The value of one export cell, typed: text, number, date or datetime (China time)."""
-    formatter = (view.column_formatters_export or {}).get(name)
-    if formatter is not None:
-        value = formatter(view, None, row, name)
-    else:
-        value = view._get_field_value(row, name)
+def typed_cell(value):
+    """An export cell's value, typed: text, number, date or datetime (China time, naive)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float:
+        return value
     if value is None:
         return ""
     if isinstance(value, Markup):  # a screen's link or badge: the export carries its text, never the markup
@@ -43,6 +43,21 @@ def export_value(view, row, name):
     return str(value)
 
 
+def cell_reader(view, name):
+    """A function giving one export column's raw value of a record: its export formatter, else the attribute."""
+    formatter = (view.column_formatters_export or {}).get(name)
+    if formatter is not None:
+        return lambda record: formatter(view, None, record, name)
+    if isinstance(name, str) and "." not in name:
+        return lambda record: getattr(record, name, None)
+    return lambda record: view._get_field_value(record, name)
+
+
+def export_value(view, row, name):
+    """The value of one export cell, typed: text, number, date or datetime (China time)."""
+    return typed_cell(cell_reader(view, name)(row))
+
+
 def content_disposition(filename: str, ascii_fallback: str) -> str:
     """An attachment header whose Chinese file name survives every browser (RFC 6266 / 5987)."""
     return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
@@ -54,15 +69,28 @@ def export_filename(view, export_type: str) -> str:
 
 
 def export_response(view, records, export_type: str) -> Response:
-    """Build the download of a list's rows as CSV or xlsx."""
+    """The download of a list's rows as CSV or xlsx, written row by row into a temporary file and sent from it.
+
+    `records` may be a query streamed in batches: memory stays flat whatever the list's length, and a failure
+    while writing is an error page, never a truncated file.
+    """
     columns = view._export_columns
     headers = [str(label) for _, label in columns]
-    rows = [[export_value(view, record, name) for name, _ in columns] for record in records]
-    if export_type == "csv":
-        body = csv_bytes(headers, rows)
-    else:
-        body = xlsx_bytes(str(view.name), headers, rows)
-    response = Response(body, mimetype=MIMETYPES[export_type])
+    readers = [cell_reader(view, name) for name, _ in columns]
+    rows = ([typed_cell(read(record)) for read in readers] for record in records)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response once sent)
+    try:
+        if export_type == "csv":
+            write_csv(handle, headers, rows)
+        else:
+            write_xlsx(handle, str(view.name), headers, rows)
+        size = handle.tell()
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    response = Response(wrap_file(request.environ, handle), mimetype=MIMETYPES[export_type], direct_passthrough=True)
+    response.content_length = size
     fallback = f"{view.endpoint}_{china_date(utcnow()):%Y%m%d}.{export_type}"
     response.headers["Content-Disposition"] = content_disposition(export_filename(view, export_type), fallback)
     return response

@@ -4,7 +4,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView, enum_filters
+from admin_views.base import SecureModelView, enum_filters, row_url
 from admin_views.permissions import may
 from admin_views.workflow_pages import DecisionForm, StepPage, WorkflowPagesMixin
 from models.assignment import Assignment
@@ -15,7 +15,7 @@ from workflows.visibility import of_unit
 
 def _assignment(view, context, model, name):
     assignment = model.assignment
-    url = view.get_url("assignment.details_view", id=assignment.id)
+    url = row_url("assignment.details_view", assignment.id)
     return Markup('<a href="{}">{} · {}</a>').format(url, assignment.item.number, assignment.unit.name)
 
 

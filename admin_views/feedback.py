@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import validators
 
-from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, bounded_id, enum_filters
+from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, bounded_id, enum_filters, row_url
 from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import period_column, review_badge
 from admin_views.items import unit_options
@@ -53,7 +53,7 @@ class FeedbackUnitFilter(FilterEqual):
 
 def _feedback_assignment(view, context, model, name):
     assignment = model.assignment
-    url = view.get_url("item.details_view", id=assignment.item.id)
+    url = row_url("item.details_view", assignment.item.id)
     return Markup('<a href="{}">{}</a> · {}').format(url, assignment.item.number, assignment.unit.name)
 
 

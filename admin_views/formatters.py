@@ -3,6 +3,7 @@
 from flask_login import current_user
 from markupsafe import Markup
 
+from admin_views.base import row_url
 from clock import china_date, utcnow
 from extensions import db
 from formatting import period_text
@@ -17,7 +18,7 @@ def item_link(view, context, model, name):
     item = model.item
     if item is None:
         return ""
-    url = view.get_url("item.details_view", id=item.id)
+    url = row_url("item.details_view", item.id)
     return Markup('<a href="{}">{}</a> {}').format(url, item.number, item.title)
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters
+from admin_views.base import ChinaDateBetweenFilter, QueryOptions, SecureModelView, enum_filters, row_url
 from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import item_link, text_block
 from admin_views.items import unit_options
@@ -86,9 +86,9 @@ def print_page(doc: PrintedDocument):
 def _number(view, context, model, name):
     """The number, linking to the printed notice; a draft reads 待签发 and links to its page."""
     if model.is_draft:
-        url = view.get_url("notice.details_view", id=model.id)
+        url = row_url("notice.details_view", model.id)
         return Markup('<a href="{}"><span class="badge badge-warning">待签发</span></a>').format(url)
-    url = view.get_url("notice.print_view", id=model.id)
+    url = row_url("notice.print_view", model.id)
     return Markup('<a href="{}" target="_blank">{}</a>').format(url, model.number)
 
 

@@ -282,6 +282,11 @@ STEPS: dict[str, tuple[str, str, object]] = {
 }
 
 
+def depends_on_record(step: str) -> bool:
+    """Does `may(user, step, record)` read the record (its state or unit), or only the role?"""
+    return step in STEPS or step == "assignment.handle"
+
+
 def may(user, step: str, record=None) -> bool:
     """May `user` take `step` (on `record`, when given)? The one answer every guard, button and link reads.
 

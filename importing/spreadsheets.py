@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from tempfile import SpooledTemporaryFile
+from typing import BinaryIO
 
 from markupsafe import Markup
 from openpyxl import Workbook
@@ -42,8 +43,14 @@ def defuse_text(text: str) -> str:
     return text
 
 
+_MAY_NEED_QUOTE = frozenset("".join(FORMULA_START) + QUOTE)  # the first characters defuse_text looks at
+
+
 def plain(value):
     """A value fit for a cell: markup reduced to its text, text defused; numbers, dates and None as they are."""
+    if type(value) is str:  # the common case, quickly: only a text starting with a trigger needs defuse_text
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return defuse_text(text) if text and text[0] in _MAY_NEED_QUOTE else text
     if isinstance(value, Markup):
         value = value.striptags()
     if isinstance(value, bool):
@@ -81,24 +88,39 @@ def save(workbook: Workbook) -> bytes:
         return handle.read()
 
 
+def csv_row(row: Sequence) -> list:
+    """One CSV row's cells: defused text, numbers as they are, times as 2026-11-26 10:00, None as empty."""
+    cells = []
+    for value in row:
+        value = plain(value)
+        if isinstance(value, datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")
+        cells.append("" if value is None else value)
+    return cells
+
+
+def write_csv(handle: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Write a CSV into a binary file: UTF-8 with a BOM and CRLF line ends, as Excel on Windows expects."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([plain(h) for h in headers])
+        writer.writerows(csv_row(row) for row in rows)
+        text.flush()
+    finally:
+        text.detach()
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a BOM and CRLF line ends, as Excel on Windows expects; times as 2026-11-26 10:00."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([plain(h) for h in headers])
-    for row in rows:
-        cells = []
-        for value in row:
-            value = plain(value)
-            if isinstance(value, datetime):
-                value = value.strftime("%Y-%m-%d %H:%M")
-            cells.append("" if value is None else value)
-        writer.writerow(cells)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
+    write_csv(buffer, headers, rows)
+    return buffer.getvalue()
 
 
-def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """A streamed (write-only) one-sheet workbook with a bold, frozen header row and typed cells."""
+def write_xlsx(handle: BinaryIO, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Write a streamed (write-only) one-sheet workbook into a binary file: bold, frozen header row, typed cells."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", "", title)[:31] or "Sheet1")
     sheet.freeze_panes = "A2"
@@ -109,8 +131,8 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> 
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([fill_cell(WriteOnlyCell(sheet), value) for value in row])
-    return save(workbook)
+        sheet.append([_streamed_cell(sheet, value) for value in row])
+    workbook.save(handle)
 
 
 @dataclass
@@ -157,3 +179,20 @@ def annex_xlsx_bytes(sheets: Sequence[AnnexSheet]) -> bytes:
         sheet.page_setup.orientation = "landscape"
         sheet.print_title_rows = "1:2"
     return save(workbook)
+
+
+def _streamed_cell(sheet, value):
+    """A write-only row's value: plain values go in as they are (a defused text never starts with "=", so openpyxl
+    keeps it text; a date gets openpyxl's yyyy-mm-dd); only a datetime needs a cell of its own for its format."""
+    value = plain(value)
+    if isinstance(value, datetime):
+        return fill_cell(WriteOnlyCell(sheet), value)
+    return value
+
+
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A streamed (write-only) one-sheet workbook with a bold, frozen header row and typed cells."""
+    with SpooledTemporaryFile(max_size=32 * 1024 * 1024) as handle:
+        write_xlsx(handle, title, headers, rows)
+        handle.seek(0)
+        return handle.read()

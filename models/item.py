@@ -100,6 +100,7 @@ class Item(Timestamped, Base):
     __table_args__ = (
         Index("ix_item_year_seq", "year", "seq", unique=True),
         Index("ix_item_status_deadline", "status", "deadline"),
+        Index("ix_item_rhythm_status", "rhythm", "status"),  # the sweep's monthly and periodic look-ups
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from models.item import DECISION_SOURCES, INSTRUCTION_SOURCES
 from models.notice import NOTICE_KINDS, Notice, NoticeKind, NoticeStatus
 from outbox.mail import queue_mail, render_text
 from workflows.in_charge import supervisor_in_charge
-from workflows.numbering import format_number, next_sequence
+from workflows.numbering import format_number, next_sequence, take_sequences
 from workflows.recipients import unit_contacts
 from workflows.tokens import assignment_link
 
@@ -27,8 +27,10 @@ def issue_notice(
     item=None,
     assignment=None,
     unit=None,
+    seq: int | None = None,
 ) -> Notice:
-    """Store a notice with the next number of its series for the year (China time)."""
+    """Store a notice with the next number of its series for the year (China time), or with `seq` when the caller
+    took a block of numbers at once (take_notice_numbers)."""
     notice = Notice(
         kind=kind,
         status=NoticeStatus.ISSUED,
@@ -42,18 +44,28 @@ def issue_notice(
         assignment_id=assignment.id if assignment is not None else None,
         unit_id=unit.id if unit is not None else None,
     )
-    number_notice(session, notice, now=now)
+    number_notice(session, notice, now=now, seq=seq)
     session.add(notice)
     session.flush()
     return notice
 
 
-def number_notice(session: Session, notice: Notice, *, now: datetime) -> None:
-    """Give a notice the next number of its kind's series for the year (China time)."""
+def number_notice(session: Session, notice: Notice, *, now: datetime, seq: int | None = None) -> None:
+    """Give a notice the next number of its kind's series for the year (China time), or the number `seq` taken
+    before."""
     prefix = NOTICE_KINDS[notice.kind].prefix
     year = china_date(now).year
-    seq = next_sequence(session, prefix, year)
+    if seq is None:
+        seq = next_sequence(session, prefix, year)
     notice.year, notice.seq, notice.number = year, seq, format_number(prefix, year, seq)
+
+
+def take_notice_numbers(session: Session, kind: NoticeKind, count: int, *, now: datetime) -> list[int]:
+    """`count` consecutive numbers of a kind's series for the year, taken in one statement (a sweep's digests)."""
+    if count <= 0:
+        return []
+    first = take_sequences(session, NOTICE_KINDS[kind].prefix, china_date(now).year, count)
+    return list(range(first, first + count))
 
 
 def draft_notice(

@@ -19,8 +19,8 @@ from models.reminder import ReminderKind, ReminderLog
 from outbox.mail import render_text
 from workdays import WorkCalendar
 from workflows.in_charge import signature, unit_supervisor
-from workflows.notices import issue_notice, mail_notice
-from workflows.recipients import unit_contacts
+from workflows.notices import issue_notice, mail_notice, take_notice_numbers
+from workflows.recipients import units_contacts
 from workflows.rules import rules
 from workflows.tokens import assignment_link
 
@@ -109,6 +109,9 @@ class ReminderBatch:
     def send(self, session: Session, *, now: datetime) -> list[Notice]:
         """One 催办通知单 per unit listing its reminders, e-mailed to the unit's contacts; each slot is logged."""
         notices = []
+        units = [entries[0][0].unit for entries in self.by_unit.values()]
+        contacts = units_contacts(session, units, on=china_date(now))  # every unit's contacts at once
+        numbers = iter(take_notice_numbers(session, NoticeKind.REMINDER, len(units), now=now))
         for entries in self.by_unit.values():
             unit = entries[0][0].unit
             entries.sort(key=lambda entry: (entry[0].deadline, entry[0].id))
@@ -129,6 +132,7 @@ class ReminderBatch:
                 item=first if len(entries) == 1 else None,
                 assignment=entries[0][0] if len(entries) == 1 else None,
                 unit=unit,
+                seq=next(numbers),
             )
             for assignment, slot in entries:
                 session.add(
@@ -141,7 +145,7 @@ class ReminderBatch:
                 notice,
                 template="reminder_digest",
                 context={"unit": unit, "lines": lines, "first": first, "in_charge": unit_supervisor(unit)},
-                recipients=unit_contacts(session, unit, on=china_date(now)),
+                recipients=contacts[unit.id],
                 now=now,
             )
             notices.append(notice)

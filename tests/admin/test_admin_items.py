@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -262,3 +263,22 @@ def test_should_stop_counting_at_the_cap_so_the_list_does_not_grow_with_the_tabl
     assert "列表 (1)" in client.get("/admin/item/?search=计数事项4").get_data(as_text=True)
     overdue = filter_arg(client.application, "item", "是否逾期")
     assert "列表 (3+)" in client.get(f"/admin/item/?flt0_{overdue}=0").get_data(as_text=True)
+
+
+def test_should_delete_a_row_from_the_list_through_its_one_shared_delete_form(client, office):
+    lead, co, _ = office["units"]
+    kept, doomed = make_item(lead, [co], title="保留的事项"), make_item(lead, [], title="要删除的事项")
+    make_user("root", Role.ADMIN)
+    db.session.commit()
+    login(client, "root")
+    html = client.get("/admin/item/").get_data(as_text=True)
+    assert html.count('action="/admin/item/delete/"') == 1  # one form for the page, not one per row
+    assert html.count('form="duban-delete-form"') == 2  # each row's delete button submits it with its own id
+    form = re.search(r'<form id="duban-delete-form".*?</form>', html, flags=re.S).group(0)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    button = re.search(rf'<button[^>]*form="duban-delete-form" name="id" value="{doomed.id}"', html)
+    assert button and "data-duban-confirm" in html
+    response = client.post("/admin/item/delete/", data={**fields, "id": str(doomed.id)})
+    assert response.status_code == 302 and response.location.startswith("/admin/item/")
+    assert db.session.scalars(db.select(Item.title)).all() == ["保留的事项"]
+    assert f'href="/admin/item/details/?id={kept.id}&amp;url=' in client.get("/admin/item/").get_data(as_text=True)

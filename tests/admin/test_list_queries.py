@@ -136,3 +136,27 @@ def test_should_issue_a_fixed_number_of_statements_on_the_item_details_page(clie
     with counted_statements() as statements:
         assert client.get(f"/admin/item/details/?id={item_id}").status_code == 200
     assert len(statements) <= 12, statements
+
+
+def statements_per_export(client) -> dict[str, int]:
+    """The number of SQL statements each list's CSV and xlsx export issues."""
+    counts = {}
+    for page in PAGES[1:]:
+        for kind in ("csv", "xlsx"):
+            with counted_statements() as statements:
+                response = client.get(f"{page}export/{kind}/")
+            if response.status_code == 403:  # a list that is not exported (accounts)
+                continue
+            assert response.status_code == 200, page
+            counts[f"{page}export/{kind}/"] = len(statements)
+    return counts
+
+
+def test_should_export_3_rows_or_30_with_the_same_number_of_statements(client):
+    make_user("sup", Role.ADMIN)
+    add_rows(3)
+    login(client, "sup")
+    few = statements_per_export(client)
+    add_rows(27)
+    many = statements_per_export(client)
+    assert many == few, {page: (few[page], many[page]) for page in few if few[page] != many[page]}

@@ -102,6 +102,12 @@ def _forms(html: str, base: str) -> list[tuple[str, dict]]:
             unescape(n): unescape(v)
             for n, v in re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', body)
         }
+        # A form shared by the rows (the list's delete form): its first row's button gives the row's id.
+        form_id = re.search(r'id="([^"]+)"', attributes)
+        if form_id:
+            button = re.search(rf'<button[^>]*form="{form_id.group(1)}" name="([^"]+)" value="([^"]*)"', html)
+            if button:
+                data[unescape(button.group(1))] = unescape(button.group(2))
         forms.append((path, data))
     return forms
 
