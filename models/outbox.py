@@ -28,6 +28,8 @@ OTHER_MAIL_KINDS = {
     "accountability_decision": "追责决定",
     "roster_confirmation": "名录核对",
     "roster_reminder": "名录核对提醒",
+    "upward_reminder": "上报提醒",
+    "proposal_judgement": "提案评价",
 }
 
 

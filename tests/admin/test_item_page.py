@@ -7,7 +7,6 @@ from html import unescape
 from extensions import db
 from models import AuditEvent, Instruction
 from tests.admin.test_liaison_scope import (  # noqa: F401  (the scenario of two units on one item)
-    app_config,
     shared_item,
 )
 from tests.factories import login, make_item, make_unit

@@ -25,6 +25,11 @@ EXPECTED = {
     "item.check_dates_view": ("/admin/item/check_dates/", {"GET", "POST"}, "item.check_dates"),
     "assignment.check_dates_view": ("/admin/assignment/check_dates/", {"GET", "POST"}, "assignment.check_dates"),
     "assignment.in_charge_view": ("/admin/assignment/in_charge/", {"GET", "POST"}, "assignment.in_charge"),
+    "leader_inspection.follow_up_view": (
+        "/admin/leader_inspection/follow_up/",
+        {"GET", "POST"},
+        "leader_inspection.follow_up",
+    ),
     "check.decide_view": ("/admin/check/decide/", {"GET", "POST"}, "check.decide"),
     "assignment.stop_view": ("/admin/assignment/stop/", {"GET", "POST"}, "assignment.stop"),
     "assignment.resend_view": ("/admin/assignment/resend/", {"POST"}, "assignment.resend"),

@@ -56,7 +56,8 @@ def with_cached_value(data: bytes, ref: str, value: str, *, text: bool = True) -
             content = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 kind = ' t="str"' if text else ""
-                pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/>'.encode())
+                # an empty value as openpyxl writes it: <v/> with the standard library's XML writer, <v></v> with lxml
+                pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)'.encode())
                 content, count = pattern.subn(rf'<c r="{ref}"\1{kind}><f>\2</f><v>{value}</v>'.encode(), content)
                 assert count == 1, "the formula cell was written as openpyxl writes it"
             target.writestr(info, content)

@@ -39,7 +39,8 @@ END = date(2027, 2, 26)  # three months on
 SWEEP_AT, AGAIN_AT, MAIL_AT = time(7, 30), time(14, 0), time(10, 0)
 # What may reach a unit when nobody decides anything: reminders, check requests, period reminders and the period
 # laggards' 督查通知单 (…未报送).
-ALLOWED = re.compile(r"【(催办通知|第[一二三]次督查|进展报送提醒)】|【督查通知单】.*未报送）$")
+# the sweep's own mail: reminders, check requests, period notices, and the supervisor's upward deadlines (上报提醒)
+ALLOWED = re.compile(r"【(催办通知|第[一二三]次督查|进展报送提醒|上报提醒)】|【督查通知单】.*未报送）$")
 PUNITIVE = ("整改通知书", "黄牌警告", "提请追责", "通报批评", "追责决定")
 
 
@@ -156,7 +157,8 @@ class TestThreeMonthsWithoutVerdicts:
     def test_should_deliver_every_message_of_the_three_months_once(self, replay):
         messages = new_messages(replay)
         assert messages and all(m.status == OutboxStatus.SENT for m in messages)
-        assert {m.kind for m in messages} <= {"reminder", "check_request", "period_reminder", "assignment"}
+        kinds = {"reminder", "check_request", "period_reminder", "assignment", "upward_reminder"}
+        assert {m.kind for m in messages} <= kinds
         assert all(m.subject.endswith("未报送）") for m in messages if m.kind == "assignment")  # period laggards
         assert len(replay.mails) == len(messages)
         message_ids = [mail.header("Message-ID") for mail in replay.mails]
