@@ -348,13 +348,16 @@ def live_server(app):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The real-browser tests run on SQLite only: they prove the screens and scripts in Chromium, and every screen's
-    queries also run on PostgreSQL through the test client (test_every_page and the screen tests)."""
+    """Which tests also run on PostgreSQL: all but the real-browser tests (they prove the screens and scripts in
+    Chromium; every screen's queries also run on PostgreSQL through the test client, in test_every_page and the
+    screen tests) and the modules marked `sqlite_only` (parsing, wording, headers and the role matrix, where nothing
+    depends on the database's dialect). CI's twenty minutes are spent where the dialect matters."""
     kept, dropped = [], []
     for item in items:
         backend = getattr(getattr(item, "callspec", None), "params", {}).get("database_url")
         uses_browser = "page" in getattr(item, "fixturenames", ())
-        (dropped if uses_browser and backend == "postgresql" else kept).append(item)
+        sqlite_only = uses_browser or item.get_closest_marker("sqlite_only") is not None
+        (dropped if sqlite_only and backend == "postgresql" else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

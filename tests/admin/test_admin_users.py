@@ -9,6 +9,8 @@ from extensions import db
 from models import Role, User
 from tests.factories import PASSWORD, login, make_unit, make_user
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 
 @pytest.fixture
 def admin(client):

@@ -19,6 +19,8 @@ from tests.office import at, build_office, fail_next_check, outbox, report
 from workflows.lifecycle import assign_item
 from workflows.sanctions import issue_draft
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 NOW = at(2026, 12, 1)
 UNIT = {"wang@forest.example.org", "head@forest.example.org"}  # the forest farm's liaison and head
 DEPUTY = "deputy@example.org"  # the forest farm's leader in charge

@@ -19,6 +19,8 @@ from tests.office import assigned_item, at, build_office, fail_next_check, repor
 from workflows.feedback import request_extension, review_feedback
 from workflows.sanctions import issue_draft
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 NOW = at(2026, 11, 26, 10)
 USERS = {"admin": Role.ADMIN, "supervisor": Role.SUPERVISOR, "leader": Role.LEADER, "liaison": Role.LIAISON}
 SKIP = re.compile(r"/logout|/ajax/|[?&](sort|desc|page|page_size|search)=|/static/|javascript:")

@@ -36,6 +36,8 @@ from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
 from workflows.sanctions import issue_draft
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 L, D, C, E, X, DEL = "list", "details", "create", "edit", "export", "delete"
 ALL = {L, D, C, E, X, DEL}
 READS = {L, D, X}

@@ -12,6 +12,8 @@ from models import ItemSource, Role
 from tests.factories import login, make_item, make_unit, make_user
 from tests.office import assigned_item, at, build_office
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 NOW = at(2026, 11, 26, 10)
 
 # endpoint -> (URL, methods, may() step), written out independently of the declarations.

@@ -10,6 +10,8 @@ from extensions import db
 from models import Role, Unit, User
 from tests.factories import login, make_user
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 # Latin words a Chinese user may well see: names of file formats and the product.
 ALLOWED_WORDS = {
     "CSV",

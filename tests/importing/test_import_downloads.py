@@ -15,6 +15,8 @@ from models import Role
 from tests.data.workbooks import build_office, edit_cells
 from tests.factories import login, make_liaison, make_user
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
 HEADERS = {kind: [c.header for c in importer.columns] for kind, importer in IMPORTERS.items()}
 

@@ -10,6 +10,8 @@ from extensions import db
 from importing.runner import plan_import
 from tests.data.workbooks import ROSTER_HEADERS, build_office, with_cached_value, xlsx
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 NOW = datetime(2026, 11, 26, 2, 0).astimezone()
 
 

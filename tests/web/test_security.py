@@ -10,6 +10,8 @@ from models import LoginSession, Role, User
 from tests.conftest import make_config
 from tests.factories import PASSWORD, login, make_user
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 
 def copied_cookie(client) -> str:
     """The session cookie's value, as a thief would copy it."""

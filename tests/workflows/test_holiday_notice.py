@@ -15,6 +15,8 @@ from tests.factories import PASSWORD, login, make_user
 from workdays import WorkCalendar
 from workflows.holiday_notice import parse_holiday_notice
 
+pytestmark = pytest.mark.sqlite_only  # nothing here depends on the database's dialect
+
 NOTICES = Path(__file__).resolve().parents[1] / "data" / "holiday_notices"
 KNOWN_YEARS = list(range(2017, 2027))
 
