@@ -46,12 +46,14 @@ def office(app):
 
 
 def measured(work):
-    """(result, CPU seconds, peak MB of Python memory) of `work()`."""
-    tracemalloc.start()
+    """(result, CPU seconds, peak MB of Python memory) of `work()`: timed in a run of its own, since tracing every
+    allocation (for the peak) multiplies the CPU time several-fold and with it the noise of a busy machine."""
     started = time.process_time()
+    work()
+    seconds = time.process_time() - started
+    tracemalloc.start()
     try:
         result = work()
-        seconds = time.process_time() - started
         peak = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
     finally:
         tracemalloc.stop()
