@@ -13,6 +13,9 @@ from extensions import db
 from models import Assignment, AssignmentRole, AuditEvent, Item, ItemSource, Role
 from tests.factories import login, make_item, make_leader, make_unit, make_user
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def office(app):

@@ -9,6 +9,9 @@ from extensions import db
 from models import Liaison, Role, Unit
 from tests.factories import login, make_item, make_liaison, make_unit, make_user
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def supervisor(client):

@@ -13,6 +13,9 @@ from models.outbox import OutboxMessage, OutboxStatus
 from outbox.delivery import deliver_outbox
 from tests.factories import login, make_unit, make_user
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in China, a working Thursday
 
 

@@ -24,6 +24,9 @@ from workflows.feedback import request_extension
 from workflows.lifecycle import assign_item
 from workflows.tokens import LinkError, check_token, make_token
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 NOW = at(2026, 12, 1)
 
 

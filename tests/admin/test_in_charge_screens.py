@@ -15,6 +15,9 @@ from tests.conftest import csrf_token_from
 from tests.factories import login, make_user
 from tests.office import assigned_item, at, build_office
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 ASSIGNED = at(2026, 11, 20)
 
 

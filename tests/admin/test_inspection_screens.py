@@ -13,6 +13,9 @@ from tests.factories import login, make_item, make_user
 from tests.office import at, build_office
 from workflows.inspections import inspection_count
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def office(app):

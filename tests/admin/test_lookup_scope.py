@@ -12,6 +12,9 @@ from models import Role, User
 from tests.factories import login, make_item, make_user
 from tests.office import assigned_item, build_office
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def office(app, now):

@@ -14,6 +14,9 @@ from tests.factories import login, make_user
 from tests.office import assigned_item, at, build_office
 from workflows.lifecycle import TransitionError, record_answer, refresh_item_status
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 NOW = at(2026, 11, 20)
 
 

@@ -14,6 +14,9 @@ from tests.office import assigned_item, at, build_office
 from workflows.hotline import CallInput, ensure_categories, register_call
 from workflows.proposals import answer_proposal, make_link_token
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 NOW = at(2026, 11, 26, 10)
 
 

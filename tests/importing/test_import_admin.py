@@ -11,6 +11,9 @@ from tests.conftest import csrf_token_from
 from tests.data.workbooks import ROSTER_HEADERS, UNIT_HEADERS, build_office, row_counts, xlsx
 from tests.factories import PASSWORD, login, make_user
 
+# the screens' queries run on PostgreSQL in test_every_page, test_list_queries and the workflow tests
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def office(app):

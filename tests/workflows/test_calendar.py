@@ -12,6 +12,8 @@ from tests.office import assigned_item, at, build_office
 from workdays import WorkCalendar, calendar_warnings
 from workflows.deadlines import deadline_end, is_overdue, parse_deadline
 
+pytestmark = pytest.mark.sqlite_only  # working days are computed in Python
+
 
 @pytest.fixture
 def calendar():
