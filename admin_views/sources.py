@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -183,6 +184,10 @@ class HotlineCallView(WorkflowPagesMixin, SecureModelView):
 
     def scope_to_unit(self, query, unit_id):
         return query.filter(HotlineCall.item_id.in_(select(Assignment.item_id).where(Assignment.unit_id == unit_id)))
+
+    def get_query(self):
+        # the 承办单位 column: each call's item and its lead unit come with the page, not a query per row
+        return super().get_query().options(joinedload(HotlineCall.item).joinedload(Item.lead_unit))
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):

@@ -82,6 +82,27 @@ def test_the_calls_list_filters_by_category_unit_and_satisfaction(client, office
         assert client.get(f"/admin/hotline/?flt0_{flt}=1").status_code == 200
 
 
+def test_the_calls_list_costs_the_same_statements_for_two_calls_as_for_six(client, office):
+    login(client, "duchayuan")
+
+    def statements_of_the_list() -> int:
+        counted = []
+        listener = lambda *args: counted.append(1)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/admin/hotline/").status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(counted)
+
+    for n in range(2):
+        a_call(office, [office.forest, office.school][n % 2], phone=f"1390000{n:04d}")
+    two = statements_of_the_list()
+    for n in range(2, 6):
+        a_call(office, [office.forest, office.school, office.finance][n % 3], phone=f"1390000{n:04d}")
+    assert statements_of_the_list() == two
+
+
 def test_a_liaison_never_sees_another_unit_s_caller(client, office):
     mine = a_call(office, office.school, phone="13900001111")
     theirs = a_call(office, office.forest)
