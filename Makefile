@@ -29,11 +29,17 @@ test: $(VENV)/.installed-dev
 
 # `make bench` runs every scripts/bench_*.py in turn (SQLite in a temporary folder by default;
 # DATABASE_URL=postgresql://… to run them on PostgreSQL). Each prints a table and, last, one `RESULT key=value …` line.
-BENCH_ARGS ?= $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+# On PostgreSQL each script gets an empty database of its own, `<name>_bench`, dropped and created again beside the
+# one named (scripts/fresh_bench_database.py). bench_load.py always runs on PostgreSQL (default: 127.0.0.1:5432).
 bench: $(VENV)/.installed-dev
 	@for script in scripts/bench_*.py; do \
 		echo "== $$script"; \
-		$(VENV)/bin/python $$script $(BENCH_ARGS) || exit 1; \
+		if [ -n "$(DATABASE_URL)" ]; then \
+			url=$$($(VENV)/bin/python scripts/fresh_bench_database.py "$(DATABASE_URL)") || exit 1; \
+			$(VENV)/bin/python $$script --database-url "$$url" || exit 1; \
+		else \
+			$(VENV)/bin/python $$script || exit 1; \
+		fi; \
 	done
 
 lint: $(VENV)/.installed-dev
