@@ -6,10 +6,11 @@ import functools
 import random
 import smtplib
 import sys
-from email.utils import formatdate
+from email.header import Header
+from email.utils import formataddr, formatdate, parseaddr
 from types import TracebackType
 
-from flask_mail import Connection, Message, sanitize_address, sanitize_subject
+from flask_mail import Connection, Message, sanitize_address
 
 # Importing flask_mail (above) switched UTF-8 bodies to 8-bit for the whole process, so a Chinese line over
 # 998 bytes (~333 characters) is refused by a strict server ("500 Line too long"). Put back the standard
@@ -85,6 +86,71 @@ def sender_address(sender) -> str:
     return sanitize_address(sender)
 
 
+@functools.lru_cache(maxsize=8)
+def envelope_sender(sender) -> str:
+    """The (one, configured) sender's bare address, for MAIL FROM."""
+    return sender[1] if isinstance(sender, tuple) else parseaddr(sender)[1]
+
+
+@functools.lru_cache(maxsize=8)
+def date_header(date: float) -> str:
+    """The Date header of a run's messages (they all carry the run's `now`), formatted once."""
+    return formatdate(date, localtime=True)
+
+
+# What email.header does with UTF-8 text (the charset set above: the shorter of base64 and Q per header): a byte
+# costs 1 character in Q when it is one of these (a space becomes "_"), else 3 ("=XX").
+_Q_PLAIN = frozenset(b"-!*+/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 ")
+_Q_COST = tuple(1 if octet in _Q_PLAIN else 3 for octet in range(256))
+_Q_TEXT = tuple(("_" if octet == 32 else chr(octet)) if octet in _Q_PLAIN else f"={octet:02X}" for octet in range(256))
+# Header's lines are 78 characters (76 after the first), less the chrome of "=?utf-8?b?...?=" (12).
+_FIRST_WORD, _NEXT_WORD = 78 - 12, 77 - 12
+
+
+def encode_header_text(text: str) -> str:
+    """Header(text, "utf-8").encode(), made directly (a fifth of the time): the same encoded words, folded alike.
+
+    The words are cut as email.header cuts them, character by character, as long as the encoded text fits.
+    """
+    if not text:
+        return ""
+    if text.splitlines() != [text]:  # a line break of any kind: leave it to email.header
+        return Header(text, "utf-8").encode()
+    data = text.encode("utf-8")
+    base64_words = (len(data) + 2) // 3 * 4 < sum(_Q_COST[octet] for octet in data)
+    words: list[str] = []
+    word: list[str] = []
+    size, limit = 0, _FIRST_WORD
+    for character in text:
+        octets = character.encode("utf-8")
+        if base64_words:
+            grown = size + len(octets)
+            fits = (grown + 2) // 3 * 4 <= limit
+        else:
+            grown = size + sum(_Q_COST[octet] for octet in octets)
+            fits = grown <= limit
+        if not fits and word:
+            words.append("".join(word))
+            word, limit = [], _NEXT_WORD
+            grown = len(octets) if base64_words else sum(_Q_COST[octet] for octet in octets)
+        word.append(character)
+        size = grown
+    words.append("".join(word))
+    if base64_words:
+        return "\n ".join(f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?=" for w in words)
+    return "\n ".join("=?utf-8?q?" + "".join(_Q_TEXT[octet] for octet in w.encode("utf-8")) + "?=" for w in words)
+
+
+def subject_header(subject: str) -> str:
+    """flask_mail.sanitize_subject(subject), made directly: ASCII as it is, anything else in encoded words."""
+    return subject if subject.isascii() else encode_header_text(subject)
+
+
+def address_header(name: str, address: str) -> str:
+    """flask_mail.sanitize_address((name, address)) for an ASCII address, made directly."""
+    return formataddr((encode_header_text(name), address))
+
+
 def _body_part(text: str, subtype: str) -> bytes:
     """A text part as MIMEText(text, subtype, "utf-8") writes it under policy.SMTP: base64 lines of 76, CRLF."""
     encoded = base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n")
@@ -112,10 +178,10 @@ def wire_bytes(
         return None
     headers = []
     if subject:
-        headers.append(f"Subject: {sanitize_subject(subject)}")
+        headers.append(f"Subject: {subject_header(subject)}")
     headers.append(f"From: {sender_address(sender)}")
-    headers.append(f"To: {sanitize_address(recipient)}")
-    headers.append(f"Date: {formatdate(date, localtime=True)}")
+    headers.append(f"To: {address_header(recipient[0], recipient[1])}")
+    headers.append(f"Date: {date_header(date)}")
     headers.append(f"Message-ID: {message_id}")
     tail = "\r\n".join(headers).replace("\n ", "\r\n ").replace("\r\r\n", "\r\n")
     if not html:
