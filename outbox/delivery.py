@@ -382,7 +382,7 @@ class SmtpLink:
 
     def close(self) -> None:
         """Say QUIT, or just close a broken connection (TimedConnection's exit)."""
-        connection, self.connection = self.connection, None
+        connection, self.connection, self.carried, self.used = self.connection, None, 0, 0
         if connection is not None:
             connection.__exit__(None, None, None)
 
@@ -401,11 +401,12 @@ class SmtpLink:
             return Outcome(envelope, PERMANENT, _short(f"邮件服务器拒收（{code} {answer}）"))
         except (BadHeaderError, ValueError, UnicodeError) as error:  # a newline in a header, a bad address
             return Outcome(envelope, PERMANENT, _short(f"邮件内容或收件地址有误：{error!r}"))
+        else:
+            self.carried += 1
+            return Outcome(envelope, SENT)
         finally:
-            if self.mail.max_emails and self.used >= self.mail.max_emails and self.connection is not None:
+            if self.mail.max_emails and self.used >= self.mail.max_emails:
                 self.close()
-        self.carried += 1
-        return Outcome(envelope, SENT)
 
     def send(self, envelopes: list[Envelope], *, now: datetime) -> Iterator[Outcome]:
         """Send the messages in order, yielding each outcome as soon as it is known (no database work).
@@ -420,7 +421,7 @@ class SmtpLink:
                     outcome = self.attempt(envelope, now=now)
                 except (SmtpConnectionLost, OSError) as error:  # smtplib's errors are OSErrors too
                     text, may_reconnect = _connection_failure(error, self.timeout)
-                    may_reconnect = may_reconnect and self.carried > 0
+                    may_reconnect = may_reconnect and self.carried > 0  # only a connection that worked
                     self.close()
                     if may_reconnect:
                         log.info("outbox: SMTP connection lost (%s); opening a new one", text)

@@ -123,6 +123,27 @@ def test_should_stop_when_a_new_connection_is_ended_before_it_carried_anything(a
     assert smtp_server.connections == 1 and smtp_server.messages == []
 
 
+def test_should_stop_when_the_new_connection_cannot_be_opened(app, smtp_server, monkeypatch):
+    from outbox.smtp_transport import TimedConnection
+
+    for n in range(3):
+        queue(f"user{n}@example.org")
+    smtp_server.fail_next(1, code=421, after=1)
+    opened = []
+    configure_host = TimedConnection.configure_host
+
+    def fail_the_second(connection):
+        opened.append(connection)
+        if len(opened) > 1:
+            raise OSError(113, "No route to host")
+        return configure_host(connection)
+
+    monkeypatch.setattr(TimedConnection, "configure_host", fail_the_second)
+    report = deliver_outbox(db.session, now=NOW)
+    assert (report.sent, report.retried) == (1, 2) and "无法连接邮件服务器" in report.connection_error
+    assert len(opened) == 2 and len(smtp_server.wait_for(1)) == 1
+
+
 def test_should_honour_mail_max_emails_with_a_new_connection(app, smtp_server):
     app.extensions["mail"].max_emails = 2
     for n in range(5):
