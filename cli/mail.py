@@ -17,7 +17,7 @@ DELIVERY_LOCK = "delivery"  # one deliverer at a time, whichever machine runs it
 @click.option("--limit", type=click.IntRange(min=1), help="本次最多发送的邮件数（默认发完所有到期邮件）")
 @with_appcontext
 def send_mail_command(now, limit):
-    """Send the queued e-mails that are due, in office hours only, over one SMTP connection per batch; one delivery
+    """Send the queued e-mails that are due, in office hours only, over one SMTP connection; one delivery
     at a time on every server (another running, this one says so and ends)."""
     with alone(db.engine, DELIVERY_LOCK, now=now) as holder:
         if holder is not None:

@@ -1,13 +1,14 @@
-"""Delivering the outbox: claim due messages, send them over one SMTP connection per batch, record each result.
+"""Delivering the outbox: claim due messages in small batches, send them over one SMTP connection, record each result.
 
 The commits live in deliver_outbox(), not in the caller, because delivery is many short transactions by nature:
 the claim of a small batch is committed before we talk to SMTP (so a second deliverer sees it and never sends the
-same message), and each message's result is committed right after the server's answer (so a crash, even SIGKILL,
-resends at most the one message that was on the wire). Claims name their deliverer ("host:pid:run"): the claims
-of a deliverer on this machine that is no longer running are requeued at once, any other claim after
-MAIL_CLAIM_TIMEOUT_MINUTES. Every other function here only flushes.
+same message), and each message's result is committed right after the server's answer, on a connection of its
+own in autocommit (so a crash, even SIGKILL, resends at most the one message that was on the wire). Claims name
+their deliverer ("host:pid:run"): the claims of a deliverer on this machine that is no longer running are
+requeued at once, any other claim after MAIL_CLAIM_TIMEOUT_MINUTES. Every other function here only flushes.
 """
 
+import contextlib
 import functools
 import logging
 import os
@@ -19,8 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
-from flask_mail import BadHeaderError, sanitize_address
+from flask_mail import BadHeaderError
 from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from audit import record_step
@@ -31,7 +34,7 @@ from outbox.smtp_transport import (
     OutboxEmail,
     SmtpConnectionLost,
     TimedConnection,
-    sender_address,
+    envelope_sender,
     smtp_answer,
     wire_bytes,
 )
@@ -315,7 +318,8 @@ def send_one(connection: TimedConnection, envelope: Envelope, *, now: datetime) 
     if raw is None:
         connection.send(build_email(envelope, now=now))
         return
-    connection.host.sendmail(sender_address(sender), [sanitize_address(recipient)], raw)
+    # wire_bytes made bytes only for ASCII addresses without a line break: MAIL FROM and RCPT TO take them bare.
+    connection.host.sendmail(envelope_sender(sender), [envelope.recipient_email], raw)
 
 
 def _short(text: str) -> str:
@@ -323,57 +327,111 @@ def _short(text: str) -> str:
     return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
 
 
-def send_envelopes(envelopes: list[Envelope], *, now: datetime, report: DeliveryReport) -> Iterator[Outcome]:
-    """Send the messages over one SMTP connection, yielding each outcome as soon as it is known (no database work).
-
-    A refusal of one message (4xx/5xx at MAIL, RCPT or DATA) concerns that message only; the connection goes on.
-    When the connection fails (refused, timeout, disconnect, 421), the current and every remaining message are
-    temporary failures.
-    """
-    timeout = float(current_app.config["MAIL_TIMEOUT"])
-    pending = list(envelopes)
-    try:
-        with TimedConnection(current_app.extensions["mail"], timeout=timeout) as connection:
-            report.connections += connection.host is not None  # none when MAIL_SUPPRESS_SEND (tests)
-            while pending:
-                envelope = pending[0]
-                try:
-                    send_one(connection, envelope, now=now)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
-                    code, answer = smtp_answer(error)
-                    if code == 421 or isinstance(error, smtplib.SMTPHeloError):
-                        raise SmtpConnectionLost(f"邮件服务器中止了会话（{code} {answer}）") from error
-                    if 400 <= code < 500:
-                        yield Outcome(envelope, TEMPORARY, _short(f"暂时无法送达，稍后重试（{code} {answer}）"))
-                    else:
-                        yield Outcome(envelope, PERMANENT, _short(f"邮件服务器拒收（{code} {answer}）"))
-                except (BadHeaderError, ValueError, UnicodeError) as error:  # a newline in a header, a bad address
-                    yield Outcome(envelope, PERMANENT, _short(f"邮件内容或收件地址有误：{error!r}"))
-                else:
-                    yield Outcome(envelope, SENT)
-                pending.pop(0)
-    except SmtpConnectionLost as error:
-        text = str(error)
-    except TimeoutError:
-        text = f"邮件服务器无响应（超过 {timeout:g} 秒）"
-    except ConnectionRefusedError:
-        text = "无法连接邮件服务器（连接被拒绝）"
-    except smtplib.SMTPServerDisconnected as error:
+def _connection_failure(error: Exception, timeout: float) -> tuple[str, bool]:
+    """What went wrong with the connection, in Chinese, and whether a new connection may take the message again
+    (not after a timeout: a server that stalls is not asked again in this run)."""
+    if isinstance(error, SmtpConnectionLost):
+        return str(error), True
+    if isinstance(error, TimeoutError):
+        return f"邮件服务器无响应（超过 {timeout:g} 秒）", False
+    if isinstance(error, ConnectionRefusedError):
+        return "无法连接邮件服务器（连接被拒绝）", False
+    if isinstance(error, smtplib.SMTPServerDisconnected):
         # smtplib turns a read timeout into "Connection unexpectedly closed: timed out"; say what happened.
         if isinstance(error.__context__, TimeoutError):
-            text = f"邮件服务器无响应（超过 {timeout:g} 秒）"
-        else:
-            text = f"邮件服务器断开了连接（{error}）"
-    except smtplib.SMTPResponseException as error:  # greeting, EHLO, STARTTLS or login refused
+            return f"邮件服务器无响应（超过 {timeout:g} 秒）", False
+        return f"邮件服务器断开了连接（{error}）", True
+    if isinstance(error, smtplib.SMTPResponseException):  # greeting, EHLO, STARTTLS or login refused
         code, answer = smtp_answer(error)
-        text = f"邮件服务器暂不可用（{code} {answer}）"
-    except OSError as error:
-        text = f"无法连接邮件服务器（{error}）"
-    else:
-        return
-    report.connection_error = _short(text)
-    for envelope in pending:
-        yield Outcome(envelope, TEMPORARY, report.connection_error)
+        return f"邮件服务器暂不可用（{code} {answer}）", False
+    return f"无法连接邮件服务器（{error}）", True
+
+
+class SmtpLink:
+    """The run's one SMTP connection: opened for the first message, kept for every batch, opened again when lost.
+
+    A connection that is lost (421, a disconnect) after it carried at least one message is opened again and the
+    message at hand goes over the new one, so a server that limits messages per connection does not stop the run;
+    a new connection that fails before carrying anything, a refused connection or a stalled server (timeout) end
+    the run's sending: the message at hand and the rest of the batch are temporary failures. MAIL_MAX_EMAILS, when
+    set, closes the connection after that many messages (the next message opens a new one).
+    """
+
+    def __init__(self, report: DeliveryReport):
+        self.mail = current_app.extensions["mail"]
+        self.timeout = float(current_app.config["MAIL_TIMEOUT"])
+        self.report = report
+        self.connection: TimedConnection | None = None
+        self.carried = 0  # messages the server took over the current connection
+        self.used = 0  # messages tried over the current connection
+
+    def __enter__(self) -> "SmtpLink":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def open(self) -> TimedConnection:
+        """The open connection, or a new one (counted in the report when it is a real one)."""
+        if self.connection is None:
+            connection = TimedConnection(self.mail, timeout=self.timeout)
+            connection.__enter__()
+            self.connection, self.carried, self.used = connection, 0, 0
+            self.report.connections += connection.host is not None  # none when MAIL_SUPPRESS_SEND (tests)
+        return self.connection
+
+    def close(self) -> None:
+        """Say QUIT, or just close a broken connection (TimedConnection's exit)."""
+        connection, self.connection, self.carried, self.used = self.connection, None, 0, 0
+        if connection is not None:
+            connection.__exit__(None, None, None)
+
+    def attempt(self, envelope: Envelope, *, now: datetime) -> Outcome:
+        """Send one message; a refusal of this message is its outcome, a connection failure raises."""
+        connection = self.open()
+        self.used += 1
+        try:
+            send_one(connection, envelope, now=now)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+            code, answer = smtp_answer(error)
+            if code == 421 or isinstance(error, smtplib.SMTPHeloError):
+                raise SmtpConnectionLost(f"邮件服务器中止了会话（{code} {answer}）") from error
+            if 400 <= code < 500:
+                return Outcome(envelope, TEMPORARY, _short(f"暂时无法送达，稍后重试（{code} {answer}）"))
+            return Outcome(envelope, PERMANENT, _short(f"邮件服务器拒收（{code} {answer}）"))
+        except (BadHeaderError, ValueError, UnicodeError) as error:  # a newline in a header, a bad address
+            return Outcome(envelope, PERMANENT, _short(f"邮件内容或收件地址有误：{error!r}"))
+        else:
+            self.carried += 1
+            return Outcome(envelope, SENT)
+        finally:
+            if self.mail.max_emails and self.used >= self.mail.max_emails:
+                self.close()
+
+    def send(self, envelopes: list[Envelope], *, now: datetime) -> Iterator[Outcome]:
+        """Send the messages in order, yielding each outcome as soon as it is known (no database work).
+
+        A refusal of one message (4xx/5xx at MAIL, RCPT or DATA) concerns that message only; the connection goes
+        on. When the connection fails for good, the current and every remaining message are temporary failures
+        and report.connection_error says why.
+        """
+        for index, envelope in enumerate(envelopes):
+            while True:
+                try:
+                    outcome = self.attempt(envelope, now=now)
+                except (SmtpConnectionLost, OSError) as error:  # smtplib's errors are OSErrors too
+                    text, may_reconnect = _connection_failure(error, self.timeout)
+                    may_reconnect = may_reconnect and self.carried > 0  # only a connection that worked
+                    self.close()
+                    if may_reconnect:
+                        log.info("outbox: SMTP connection lost (%s); opening a new one", text)
+                        continue
+                    self.report.connection_error = _short(text)
+                    for rest in envelopes[index:]:
+                        yield Outcome(rest, TEMPORARY, self.report.connection_error)
+                    return
+                break
+            yield outcome
 
 
 @functools.lru_cache(maxsize=16)
@@ -390,16 +448,20 @@ def _outcome_update(by_claimant: bool, keys: tuple[str, ...]):
 
 
 def record_outcomes(
-    session: Session,
+    target: Session | Connection,
     outcomes: Iterable[Outcome],
     *,
     now: datetime,
     report: DeliveryReport,
     claimant: str | None = None,
 ) -> None:
-    """Write each outcome to its row, if our claim (status SENDING, claimed at `now` by `claimant`) holds; flush."""
+    """Write each outcome to its row, if our claim (status SENDING, claimed at `now` by `claimant`) holds.
+
+    `target` is the session (flushed; the caller commits) or the run's results connection (outcome_connection:
+    each UPDATE is committed by itself).
+    """
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    options = {"synchronize_session": False}
+    options = {} if isinstance(target, Connection) else {"synchronize_session": False}
     for outcome in outcomes:
         envelope, attempts = outcome.envelope, outcome.envelope.attempts + 1
         values = {"attempts": attempts, "claimed_at": None, "claimed_by": None}
@@ -419,21 +481,94 @@ def record_outcomes(
         stmt = _outcome_update(claimant is not None, tuple(sorted(values)))
         params = {f"new_{key}": value for key, value in values.items()}
         params.update(row_id=envelope.id, claimed_now=now, claimant=claimant)
-        if session.execute(stmt, params, execution_options=options).rowcount == 0:
+        if target.execute(stmt, params, execution_options=options).rowcount == 0:
             # Another deliverer took the claim over (ours outlived MAIL_CLAIM_TIMEOUT_MINUTES); its result stands.
             log.warning(
                 "outbox message %s: claim lost before its result (%s) was recorded", envelope.id, outcome.result
             )
-    session.flush()
+    if not isinstance(target, Connection):
+        target.flush()
+
+
+class SentRecorder:
+    """Marks a sent message SENT on the run's results connection: the one write most messages need, made cheap.
+
+    The UPDATE is record_outcomes' own statement for a sent message, compiled once for the run with its values
+    bound once (SENT, sent at `now`, no error, claim released; where our claim, `now` by `claimant`, holds); each
+    message then only binds its id and attempt count and goes to the driver's cursor, skipping SQLAlchemy's
+    per-statement work. A database error is raised as SQLAlchemy's (DBAPIError), as from any other statement.
+    """
+
+    KEYS = ("attempts", "claimed_at", "claimed_by", "last_error", "sent_at", "status")
+
+    def __init__(self, connection: Connection, *, now: datetime, claimant: str, report: DeliveryReport):
+        self.report = report
+        dialect = connection.dialect
+        compiled = _outcome_update(True, self.KEYS).compile(dialect=dialect)
+        values = {"new_attempts": 0, "new_sent_at": now, "new_status": OutboxStatus.SENT, "row_id": 0}
+        values.update(new_claimed_at=None, new_claimed_by=None, new_last_error=None)
+        values.update(claimed_now=now, claimant=claimant)
+        self.params = {}
+        for name, value in compiled.construct_params(values).items():
+            process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            self.params[name] = process(value) if process else value
+        self.sql, self.order = compiled.string, compiled.positiontup if compiled.positional else None
+        self.dbapi_error = dialect.loaded_dbapi.Error
+        self.cursor = connection.connection.driver_connection.cursor()
+
+    def record(self, envelope: Envelope) -> None:
+        """Mark this message SENT (autocommitted), if our claim on it holds."""
+        params = self.params
+        params["row_id"], params["new_attempts"] = envelope.id, envelope.attempts + 1
+        args = params if self.order is None else tuple(params[name] for name in self.order)
+        try:
+            self.cursor.execute(self.sql, args)
+        except self.dbapi_error as error:
+            raise DBAPIError.instance(self.sql, args, error, self.dbapi_error) from error
+        self.report.sent += 1
+        if self.cursor.rowcount == 0:
+            # Another deliverer took the claim over (ours outlived MAIL_CLAIM_TIMEOUT_MINUTES); its result stands.
+            log.warning("outbox message %s: claim lost before its result (sent) was recorded", envelope.id)
+
+
+@contextlib.contextmanager
+def outcome_connection(session: Session) -> Iterator[Connection]:
+    """A database connection of its own for the run's results, on which every statement commits by itself.
+
+    The crash guarantee needs one commit per message, after the server's answer and before the next message goes
+    out: then a SIGKILL leaves at most the message on the wire unrecorded. So that commit must be cheap: one
+    UPDATE in autocommit (no BEGIN, no COMMIT round trip, no session bookkeeping). SQLite runs in WAL with
+    synchronous=NORMAL (database.py): a commit is a write into the WAL, not an fsync. PostgreSQL commits these
+    results with synchronous_commit off (on this connection, for this run only, reset before it goes back to the
+    pool): the server has the commit in memory and makes it visible at once; it is written to disk within a
+    fraction of a second. Neither loses a committed result when the deliverer dies, whatever the signal; only a
+    crash of the database server or the machine could forget the last fraction of a second of results, and then
+    those messages are still claimed by the dead deliverer and go out once more with the same Message-ID, as
+    after any interrupted run. Claims stay ordinary, durable commits on the session.
+    """
+    engine = session.get_bind(OutboxMessage).engine
+    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    postgresql = connection.dialect.name == "postgresql"
+    try:
+        if postgresql:
+            connection.exec_driver_sql("SET synchronous_commit TO off")
+        yield connection
+    finally:
+        try:
+            if postgresql:
+                connection.exec_driver_sql("RESET synchronous_commit")
+        except SQLAlchemyError:
+            connection.invalidate()  # never hand our setting (or a broken connection) back to the pool
+        connection.close()
 
 
 def deliver_outbox(session: Session, *, now: datetime, limit: int | None = None) -> DeliveryReport:
-    """Deliver due messages batch by batch in office hours: claim a small batch, then commit each result at once.
+    """Deliver due messages in office hours over one SMTP connection, claiming small batches, recording each result.
 
-    Each batch (MAIL_BATCH_SIZE) is claimed and committed, then sent over one SMTP connection; every message's
-    result is recorded and committed right after the server's answer, so a crash (even SIGKILL) leaves at most
-    the message on the wire unrecorded. The run stops when nothing is due, after `limit` messages, or when the
-    connection failed.
+    Each batch (MAIL_BATCH_SIZE) is claimed and committed, then sent over the run's SMTP connection; every
+    message's result is committed right after the server's answer (outcome_connection), so a crash (even SIGKILL)
+    leaves at most the message on the wire unrecorded. The run stops when nothing is due, after `limit` messages,
+    or when the connection failed for good.
     """
     report = DeliveryReport()
     report.requeued_stale = requeue_stale_claims(session, now=now)
@@ -446,37 +581,41 @@ def deliver_outbox(session: Session, *, now: datetime, limit: int | None = None)
         return report
     batch_size = int(current_app.config["MAIL_BATCH_SIZE"])
     claimant = new_claimant()
-    while limit is None or report.attempted < limit:
-        size = batch_size if limit is None else min(batch_size, limit - report.attempted)
-        envelopes = claim_due_messages(session, now=now, limit=size, claimant=claimant)
-        session.commit()  # the claim must be visible to other deliverers before anything goes out
-        if not envelopes:
-            break
-        recorded: set[int] = set()
-        try:
-            for outcome in send_envelopes(envelopes, now=now, report=report):
-                # One short transaction per message, right after the server's answer.
-                record_outcomes(session, [outcome], now=now, report=report, claimant=claimant)
-                session.commit()
-                recorded.add(outcome.envelope.id)
-        except Exception as error:
-            # Something unexpected broke the batch: give back the claims not yet tried, so the next run (even in
-            # this same process) takes them up again, then let the error go on.
-            session.rollback()
-            unsent = [
-                Outcome(envelope, TEMPORARY, _short(f"发送过程出错：{error!r}"))
-                for envelope in envelopes
-                if envelope.id not in recorded
-            ]
+    with SmtpLink(report) as link, outcome_connection(session) as results:
+        sent = SentRecorder(results, now=now, claimant=claimant, report=report)
+        while limit is None or report.attempted < limit:
+            size = batch_size if limit is None else min(batch_size, limit - report.attempted)
+            envelopes = claim_due_messages(session, now=now, limit=size, claimant=claimant)
+            session.commit()  # the claim must be visible to other deliverers before anything goes out
+            if not envelopes:
+                break
+            recorded: set[int] = set()
             try:
-                record_outcomes(session, unsent, now=now, report=report, claimant=claimant)
-                session.commit()
-            except Exception:  # the database itself is gone: the claims wait for requeue_stale_claims()
+                for outcome in link.send(envelopes, now=now):
+                    # Committed at once (autocommit), right after the server's answer, before the next message.
+                    if outcome.result == SENT:
+                        sent.record(outcome.envelope)
+                    else:
+                        record_outcomes(results, [outcome], now=now, report=report, claimant=claimant)
+                    recorded.add(outcome.envelope.id)
+            except Exception as error:
+                # Something unexpected broke the batch: give back the claims not yet tried, so the next run (even
+                # in this same process) takes them up again, then let the error go on.
                 session.rollback()
-                log.exception("outbox: could not give back %d claimed messages", len(unsent))
-            raise
-        if report.connection_error:
-            break
+                unsent = [
+                    Outcome(envelope, TEMPORARY, _short(f"发送过程出错：{error!r}"))
+                    for envelope in envelopes
+                    if envelope.id not in recorded
+                ]
+                try:
+                    record_outcomes(session, unsent, now=now, report=report, claimant=claimant)
+                    session.commit()
+                except Exception:  # the database itself is gone: the claims wait for requeue_stale_claims()
+                    session.rollback()
+                    log.exception("outbox: could not give back %d claimed messages", len(unsent))
+                raise
+            if report.connection_error:
+                break
     return report
 
 

@@ -6,10 +6,11 @@ import functools
 import random
 import smtplib
 import sys
-from email.utils import formatdate
+from email.header import Header
+from email.utils import formataddr, formatdate, parseaddr
 from types import TracebackType
 
-from flask_mail import Connection, Message, sanitize_address, sanitize_subject
+from flask_mail import Connection, Message, sanitize_address
 
 # Importing flask_mail (above) switched UTF-8 bodies to 8-bit for the whole process, so a Chinese line over
 # 998 bytes (~333 characters) is refused by a strict server ("500 Line too long"). Put back the standard
@@ -85,6 +86,82 @@ def sender_address(sender) -> str:
     return sanitize_address(sender)
 
 
+@functools.lru_cache(maxsize=8)
+def envelope_sender(sender) -> str:
+    """The (one, configured) sender's bare address, for MAIL FROM."""
+    return sender[1] if isinstance(sender, tuple) else parseaddr(sender)[1]
+
+
+@functools.lru_cache(maxsize=8)
+def date_header(date: float) -> str:
+    """The Date header of a run's messages (they all carry the run's `now`), formatted once."""
+    return formatdate(date, localtime=True)
+
+
+# What email.header does with UTF-8 text (the charset set above: the shorter of base64 and Q per header): a byte
+# costs 1 character in Q when it is one of these (a space becomes "_"), else 3 ("=XX").
+_Q_PLAIN = b"-!*+/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 "
+_Q_COST = tuple(1 if octet in _Q_PLAIN else 3 for octet in range(256))
+_Q_TEXT = tuple(("_" if octet == 32 else chr(octet)) if octet in _Q_PLAIN else f"={octet:02X}" for octet in range(256))
+# Header's lines are 78 characters (77 after the first, less the folding space), less the chrome of
+# "=?utf-8?b?...?=" (12): 66 and 65 encoded characters, so at most 48 bytes of text in every base64 word.
+_FIRST_WORD, _NEXT_WORD, _BASE64_BYTES = 78 - 12, 77 - 12, 48
+
+
+def _base64_words(data: bytes) -> list[bytes]:
+    """The text's UTF-8 bytes cut into words of at most 48 bytes, never inside a character."""
+    words, start = [], 0
+    while start < len(data):
+        end = min(start + _BASE64_BYTES, len(data))
+        while end < len(data) and 0x80 <= data[end] < 0xC0:  # a continuation byte: cut before its character
+            end -= 1
+        words.append(data[start:end])
+        start = end
+    return words
+
+
+def _q_words(text: str) -> list[bytes]:
+    """The text cut into words whose Q encoding fits the lines, character by character, as email.header cuts it."""
+    words: list[bytes] = []
+    word: list[str] = []
+    size, limit = 0, _FIRST_WORD
+    for character in text:
+        cost = _Q_COST[ord(character)] if character.isascii() else 3 * len(character.encode("utf-8"))
+        if size + cost > limit and word:
+            words.append("".join(word).encode("utf-8"))
+            word, size, limit = [], 0, _NEXT_WORD
+        word.append(character)
+        size += cost
+    words.append("".join(word).encode("utf-8"))
+    return words
+
+
+def encode_header_text(text: str) -> str:
+    """Header(text, "utf-8").encode(), made directly (a fifth of the time): the same encoded words, folded alike.
+
+    The words are cut where email.header cuts them: the most characters whose encoding fits each line.
+    """
+    if not text:
+        return ""
+    if text.splitlines() != [text]:  # a line break of any kind: leave it to email.header
+        return Header(text, "utf-8").encode()
+    data = text.encode("utf-8")
+    q_length = 3 * len(data) - 2 * (len(data) - len(data.translate(None, _Q_PLAIN)))
+    if (len(data) + 2) // 3 * 4 < q_length:
+        return "\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in _base64_words(data))
+    return "\n ".join("=?utf-8?q?" + "".join(map(_Q_TEXT.__getitem__, word)) + "?=" for word in _q_words(text))
+
+
+def subject_header(subject: str) -> str:
+    """flask_mail.sanitize_subject(subject), made directly: ASCII as it is, anything else in encoded words."""
+    return subject if subject.isascii() else encode_header_text(subject)
+
+
+def address_header(name: str, address: str) -> str:
+    """flask_mail.sanitize_address((name, address)) for an ASCII address, made directly."""
+    return formataddr((encode_header_text(name), address))
+
+
 def _body_part(text: str, subtype: str) -> bytes:
     """A text part as MIMEText(text, subtype, "utf-8") writes it under policy.SMTP: base64 lines of 76, CRLF."""
     encoded = base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n")
@@ -112,10 +189,10 @@ def wire_bytes(
         return None
     headers = []
     if subject:
-        headers.append(f"Subject: {sanitize_subject(subject)}")
+        headers.append(f"Subject: {subject_header(subject)}")
     headers.append(f"From: {sender_address(sender)}")
-    headers.append(f"To: {sanitize_address(recipient)}")
-    headers.append(f"Date: {formatdate(date, localtime=True)}")
+    headers.append(f"To: {address_header(recipient[0], recipient[1])}")
+    headers.append(f"Date: {date_header(date)}")
     headers.append(f"Message-ID: {message_id}")
     tail = "\r\n".join(headers).replace("\n ", "\r\n ").replace("\r\r\n", "\r\n")
     if not html:

@@ -173,11 +173,12 @@ class SMTPTestServer:
         }
 
     # ----- faults ----------------------------------------------------------------------------------------------
-    def fail_next(self, count: int = 1, code: int = 451, text: str | None = None) -> None:
-        """Answer the next `count` messages' DATA with `code` (451: try later; 5xx: refused), then accept again."""
+    def fail_next(self, count: int = 1, code: int = 451, text: str | None = None, *, after: int = 0) -> None:
+        """Accept `after` more messages, then answer the next `count` messages' DATA with `code` (451: try later;
+        5xx: refused; 421: the session ends, as smtplib closes it), then accept again."""
         answer = f"{code} {text or ('4.3.0 Try again later' if code < 500 else '5.7.1 Message refused')}"
         with self._condition:
-            self._faults.extend([(0, answer)] * count)
+            self._faults.extend([(0, None)] * after + [(0, answer)] * count)
 
     def refuse(self, address: str, code: int = 550, text: str = "5.1.1 Mailbox unavailable") -> None:
         """Answer RCPT TO for `address` with `code` (550 by default), for the rest of the test."""

@@ -1,4 +1,4 @@
-"""Delivering the outbox to a real SMTP server: one connection per batch, retries, faults, office hours, races."""
+"""Delivering the outbox to a real SMTP server: one connection per run, retries, faults, office hours, races."""
 
 import multiprocessing
 import os
@@ -93,14 +93,63 @@ def test_should_send_a_whole_batch_over_one_connection(app, smtp_server):
     assert smtp_server.connections == 1 and {mail.connection for mail in mails} == {1}
 
 
-def test_should_open_one_connection_per_batch_and_respect_the_limit(app, smtp_server):
+def test_should_send_every_batch_of_a_run_over_one_connection_and_respect_the_limit(app, smtp_server):
     app.config["MAIL_BATCH_SIZE"] = 2
     for n in range(5):
         queue(f"user{n}@example.org")
     report = deliver_outbox(db.session, now=NOW, limit=4)
     smtp_server.wait_for(4)
-    assert report.sent == 4 and smtp_server.connections == 2
-    assert deliver_outbox(db.session, now=NOW).sent == 1 and smtp_server.connections == 3
+    assert report.sent == 4 and report.connections == 1 and smtp_server.connections == 1
+    assert deliver_outbox(db.session, now=NOW).sent == 1 and smtp_server.connections == 2
+
+
+def test_should_open_a_new_connection_when_the_server_ends_the_session_mid_run(app, smtp_server):
+    messages = [queue(f"user{n}@example.org") for n in range(4)]
+    smtp_server.fail_next(1, code=421, text="4.7.0 Too many messages on this connection", after=2)
+    report = deliver_outbox(db.session, now=NOW)
+    mails = smtp_server.wait_for(4)
+    assert (report.sent, report.retried, report.connection_error) == (4, 0, None)
+    assert report.connections == smtp_server.connections == 2
+    assert [mail.connection for mail in mails] == [1, 1, 2, 2]
+    assert [mail.rcpt_tos for mail in mails] == [[message.recipient_email] for message in messages]
+
+
+def test_should_stop_when_a_new_connection_is_ended_before_it_carried_anything(app, smtp_server):
+    for n in range(3):
+        queue(f"user{n}@example.org")
+    smtp_server.fail_next(1, code=421)
+    report = deliver_outbox(db.session, now=NOW)
+    assert (report.sent, report.retried) == (0, 3) and "中止了会话（421" in report.connection_error
+    assert smtp_server.connections == 1 and smtp_server.messages == []
+
+
+def test_should_stop_when_the_new_connection_cannot_be_opened(app, smtp_server, monkeypatch):
+    from outbox.smtp_transport import TimedConnection
+
+    for n in range(3):
+        queue(f"user{n}@example.org")
+    smtp_server.fail_next(1, code=421, after=1)
+    opened = []
+    configure_host = TimedConnection.configure_host
+
+    def fail_the_second(connection):
+        opened.append(connection)
+        if len(opened) > 1:
+            raise OSError(113, "No route to host")
+        return configure_host(connection)
+
+    monkeypatch.setattr(TimedConnection, "configure_host", fail_the_second)
+    report = deliver_outbox(db.session, now=NOW)
+    assert (report.sent, report.retried) == (1, 2) and "无法连接邮件服务器" in report.connection_error
+    assert len(opened) == 2 and len(smtp_server.wait_for(1)) == 1
+
+
+def test_should_honour_mail_max_emails_with_a_new_connection(app, smtp_server):
+    app.extensions["mail"].max_emails = 2
+    for n in range(5):
+        queue(f"user{n}@example.org")
+    assert deliver_outbox(db.session, now=NOW).sent == 5
+    assert [mail.connection for mail in smtp_server.wait_for(5)] == [1, 1, 2, 2, 3]
 
 
 def test_should_back_off_1_5_15_30_60_minutes_then_hourly():
