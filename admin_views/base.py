@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
 from flask_admin import expose
+from flask_admin import babel as admin_babel
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import (
@@ -413,6 +414,17 @@ class SecureModelView(RoleGuardMixin, ModelView):
 
     def search_placeholder(self):
         return self.search_hint or super().search_placeholder()
+
+    def render(self, template, **kwargs):
+        """Flask-Admin's render, its templates' `_gettext` reading the catalogue found once for the page."""
+        translations = admin_babel.domain.get_translations()
+
+        def gettext(string, **variables):
+            text = translations.ugettext(string)
+            return text % variables if variables else text
+
+        self._template_args["_gettext"] = gettext
+        return super().render(template, **kwargs)
 
     # ----- roles -------------------------------------------------------------------------------------------
     def may_row(self, operation: str, row) -> bool:
