@@ -2,11 +2,11 @@
 
 import re
 from datetime import date, datetime, time, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
-from flask_admin import expose
 from flask_admin import babel as admin_babel
+from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import (
@@ -263,6 +263,7 @@ def request_cache(name: str, make):
     return cache[name]
 
 
+URL_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in a query string (werkzeug.urls._urlencode)
 ROW_ID = "__duban_row_id__"  # stands for a row's id in a URL built once per page (see row_url)
 
 
@@ -425,6 +426,19 @@ class SecureModelView(RoleGuardMixin, ModelView):
 
         self._template_args["_gettext"] = gettext
         return super().render(template, **kwargs)
+
+    def get_url(self, endpoint, **kwargs):
+        """url_for(endpoint, **kwargs); this list's own address with its arguments (sort, page, filters: a list page
+        names it a dozen times) is its path, found once per request, and the query string url_for would add."""
+        if endpoint != ".index_view" or request.blueprint != self.endpoint or any(k[:1] == "_" for k in kwargs):
+            return super().get_url(endpoint, **kwargs)
+        base = request_cache("list_path", lambda: url_for(endpoint))
+        query = []
+        for key, value in kwargs.items():
+            for one in value if isinstance(value, (list, tuple, set)) else (value,):
+                if one is not None:
+                    query.append((key, one))
+        return f"{base}?{urlencode(query, safe=URL_SAFE)}" if query else base
 
     # ----- roles -------------------------------------------------------------------------------------------
     def may_row(self, operation: str, row) -> bool:
