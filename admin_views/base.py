@@ -457,15 +457,16 @@ class SecureModelView(RoleGuardMixin, ModelView):
     def _cell_renderers(self, columns, context):
         """(names, a function giving one row's cells): each column's formatter looked up once per page."""
         formatters, type_formatters = self.column_formatters, self.column_type_formatters
-        if self._column_choices_map or type(self)._get_list_value is not ModelView._get_list_value:
-            value_of = self._get_list_value  # Flask-Admin's own path when a view changes how values are shown
+        own = type(self)
+        if self._column_choices_map or any(
+            getattr(own, name) is not getattr(ModelView, name)
+            for name in ("get_list_value", "_get_list_value", "_get_field_value")
+        ):
+            value_of = self.get_list_value  # the template's get_value, when a view changes how values are shown
 
             def cells(row):
-                return (
-                    f'<td class="col-{escape(name)}">'
-                    f"{escape(value_of(context, row, name, formatters, type_formatters))}</td>"
-                    for name, _ in columns
-                )
+                for name, _ in columns:
+                    yield f'<td class="col-{escape(name)}">{escape(value_of(context, row, name))}</td>'
 
             return [name for name, _ in columns], cells
         by_type = {}
