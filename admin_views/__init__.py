@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, url_for
+from flask import Flask, has_request_context, render_template_string, request, url_for
 from flask_admin import Admin
 from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from admin_views.accounts import UserView
 from admin_views.assessment import AssessmentRuleView, AssessmentView
@@ -139,7 +139,38 @@ def register_admin(app: Flask) -> Admin:
     admin.add_view(OutboxView(OutboxMessage, name="发件箱", category="系统"))
     app.add_template_global(lambda step, record=None: may(current_user, step, record), "may")
     app.add_template_global(shown_level, "shown_level")
+    app.add_template_global(main_menu, "duban_main_menu")
+    app.add_template_global(static_url, "duban_static_url")
     return admin
+
+
+def static_url(admin_view, *args, **kwargs) -> str:
+    """The address of one of Flask-Admin's static files (its CSS and scripts), built once per process."""
+    key = (request.script_root, args, tuple(sorted(kwargs.items())))
+    urls = admin_view.admin.__dict__.setdefault("_duban_static_urls", {})
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = admin_view.get_url(f"{admin_view.admin.endpoint}.static", *args, **kwargs)
+    return url
+
+
+MENU_TEMPLATE = "{% import 'admin/layout.html' as layout with context %}{{ layout.menu() }}"
+
+
+def main_menu(admin_view) -> Markup:
+    """The navigation bar's menu as Flask-Admin renders it, made once per process for each role and page.
+
+    What the menu shows depends only on the role (what it may open, a liaison's names, the steps' filtered lists)
+    and on which entry is the page's own (marked active); its addresses are fixed for the site's mount point.
+    """
+    user = current_user
+    role = user.role if user.is_authenticated and user.is_active else None
+    key = (role, getattr(admin_view, "endpoint", None), request.script_root)
+    menus = admin_view.admin.__dict__.setdefault("_duban_menus", {})
+    html = menus.get(key)
+    if html is None:
+        html = menus[key] = Markup(render_template_string(MENU_TEMPLATE, admin_view=admin_view))  # nosec B704
+    return html
 
 
 class StepLink(MenuLink):

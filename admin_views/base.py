@@ -2,9 +2,10 @@
 
 import re
 from datetime import date, datetime, time, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
+from flask_admin import babel as admin_babel
 from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -262,6 +263,7 @@ def request_cache(name: str, make):
     return cache[name]
 
 
+URL_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in a query string (werkzeug.urls._urlencode)
 ROW_ID = "__duban_row_id__"  # stands for a row's id in a URL built once per page (see row_url)
 
 
@@ -414,6 +416,30 @@ class SecureModelView(RoleGuardMixin, ModelView):
     def search_placeholder(self):
         return self.search_hint or super().search_placeholder()
 
+    def render(self, template, **kwargs):
+        """Flask-Admin's render, its templates' `_gettext` reading the catalogue found once for the page."""
+        translations = admin_babel.domain.get_translations()
+
+        def gettext(string, **variables):
+            text = translations.ugettext(string)
+            return text % variables if variables else text
+
+        self._template_args["_gettext"] = gettext
+        return super().render(template, **kwargs)
+
+    def get_url(self, endpoint, **kwargs):
+        """url_for(endpoint, **kwargs); this list's own address with its arguments (sort, page, filters: a list page
+        names it a dozen times) is its path, found once per request, and the query string url_for would add."""
+        if endpoint != ".index_view" or request.blueprint != self.endpoint or any(k[:1] == "_" for k in kwargs):
+            return super().get_url(endpoint, **kwargs)
+        base = request_cache("list_path", lambda: url_for(endpoint))
+        query = []
+        for key, value in kwargs.items():
+            for one in value if isinstance(value, (list, tuple, set)) else (value,):
+                if one is not None:
+                    query.append((key, one))
+        return f"{base}?{urlencode(query, safe=URL_SAFE)}" if query else base
+
     # ----- roles -------------------------------------------------------------------------------------------
     def may_row(self, operation: str, row) -> bool:
         """May the user take `operation` (edit, delete) on this row, given its state (e.g. a reviewed report)?"""
@@ -426,15 +452,83 @@ class SecureModelView(RoleGuardMixin, ModelView):
     @pass_context
     def row_cells(self, context, row, columns) -> Markup:
         """The cells of one list row, as the list template's `get_value` loop renders them, in one call."""
+        return Markup("".join(self._cell_renderers(columns, context)[1](row)))  # nosec B704 (cells are escaped)
+
+    def _cell_renderers(self, columns, context):
+        """(names, a function giving one row's cells): each column's formatter looked up once per page."""
         formatters, type_formatters = self.column_formatters, self.column_type_formatters
-        value_of = self._get_list_value
-        return Markup(  # nosec B704 (every cell's value is escaped, as the template's {{ }} would)
-            "".join(
-                f'<td class="col-{escape(name)}">'
-                f"{escape(value_of(context, row, name, formatters, type_formatters))}</td>"
-                for name, _ in columns
-            )
-        )
+        own = type(self)
+        if self._column_choices_map or any(
+            getattr(own, name) is not getattr(ModelView, name)
+            for name in ("get_list_value", "_get_list_value", "_get_field_value")
+        ):
+            value_of = self.get_list_value  # the template's get_value, when a view changes how values are shown
+
+            def cells(row):
+                for name, _ in columns:
+                    yield f'<td class="col-{escape(name)}">{escape(value_of(context, row, name))}</td>'
+
+            return [name for name, _ in columns], cells
+        by_type = {}
+
+        def typed(value, name):
+            kind = type(value)
+            formatter = by_type.get(kind, by_type)
+            if formatter is by_type:
+                formatter = by_type[kind] = next(
+                    (fmt for typeobj, fmt in type_formatters.items() if isinstance(value, typeobj)), None
+                )
+            return value if formatter is None else formatter(self, value, name)
+
+        plan = []
+        for name, _ in columns:
+            head = f'<td class="col-{escape(name)}">'
+            formatter = formatters.get(name)
+            if formatter is not None:
+                plan.append((head, name, None, formatter))
+            else:
+                plan.append((head, name, name.split("."), None))
+
+        def cells(row):
+            for head, name, path, formatter in plan:
+                if formatter is not None:
+                    value = formatter(self, context, row, name)
+                else:
+                    value = row
+                    try:
+                        for part in path:
+                            value = getattr(value, part)
+                    except AttributeError:
+                        value = None
+                yield f"{head}{escape(typed(value, name))}</td>"
+
+        return [name for name, _ in columns], cells
+
+    @pass_context
+    def list_rows(self, context, data, columns, row_links, with_checkbox: bool) -> Markup:
+        """Every row of a list page (check box, row actions, cells), rendered in one call with what the template's
+        row loop would give; the cells' formatters are looked up and the row-action links built once per page."""
+        _, cells = self._cell_renderers(columns, context)
+        actions_column = self.column_display_actions
+        title = escape(admin_gettext("Select record")) if with_checkbox else ""
+        rows = []
+        for row in data:
+            pk = self.get_pk_value(row)
+            parts = ["<tr>"]
+            if with_checkbox:
+                parts.append(f'<td><input type="checkbox" name="rowid" class="action-checkbox" value="{escape(pk)}"')
+                parts.append(f' title="{title}" /></td>')
+            if actions_column:
+                parts.append('<td class="list-buttons-column">')
+                parts.append(row_links.render(pk, row))
+                for action in row_links.others:
+                    parts.append("\n")
+                    parts.append(str(action.render_ctx(context, pk, row)))
+                parts.append("</td>")
+            parts.extend(cells(row))
+            parts.append("</tr>")
+            rows.append("".join(parts))
+        return Markup("\n".join(rows))  # nosec B704 (ids and values escaped, links built by RowLinks)
 
     def get_list_row_actions(self):
         # Only offer the edit and delete icons on rows whose state allows them (a reviewed report is not editable).
@@ -505,6 +599,15 @@ class SecureModelView(RoleGuardMixin, ModelView):
         if key is None:
             return None
         return self.get_query().filter(pk == key).one_or_none()
+
+    list_loader_options: tuple = ()  # what a list page loads of each row, when less than the whole rows
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """Flask-Admin's page of rows, loading only `list_loader_options` of them when the view names them."""
+        if not execute or not self.list_loader_options:
+            return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        count, query = super().get_list(page, sort_column, sort_desc, search, filters, False, page_size)
+        return count, query.options(*self.list_loader_options).all()
 
     # ----- malformed list arguments: a 404 or a Chinese message, never a 500 -----------------------------------
     def _get_list_extra_args(self):

@@ -21,4 +21,9 @@ class BureauLeader(Timestamped, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, info=label("在任"))
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.title}）" if self.title else self.name
+        return leader_label(self.name, self.title)
+
+
+def leader_label(name: str, title: str | None) -> str:
+    """How a leader is named on the screens: 姓名（职务）, or the name alone."""
+    return f"{name}（{title}）" if title else name

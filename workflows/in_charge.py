@@ -1,6 +1,6 @@
 """Supervisors in charge of units (分包): who watches a share, and which shares are a supervisor's own."""
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from audit import record_step
@@ -38,10 +38,28 @@ def items_in_charge_of(user_id: int):
     return exists().where(Assignment.item_id == Item.id, shares_in_charge_of(user_id))
 
 
+# Where session_user leaves has_anything_in_charge's answer on the user it loads for a request.
+IN_CHARGE_LOADED = "_duban_in_charge"
+
+
+def in_charge_column():
+    """SQL column beside User: has_anything_in_charge's answer, read in the same statement as the user."""
+    return case(
+        (
+            User.role == Role.SUPERVISOR,
+            or_(exists().where(Unit.supervisor_id == User.id), exists().where(Assignment.supervisor_id == User.id)),
+        ),
+        else_=false(),
+    )
+
+
 def has_anything_in_charge(session: Session, user) -> bool:
     """Whether the office handed this supervisor any unit or share (then their lists open on 我分包的)."""
     if user is None or getattr(user, "role", None) != Role.SUPERVISOR:
         return False
+    known = getattr(user, IN_CHARGE_LOADED, None)
+    if known is not None:
+        return known
     return bool(
         session.scalar(select(exists().where(Unit.supervisor_id == user.id)))
         or session.scalar(select(exists().where(Assignment.supervisor_id == user.id)))
