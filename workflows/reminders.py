@@ -16,10 +16,10 @@ from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.notice import Notice, NoticeKind
 from models.reminder import ReminderKind, ReminderLog
-from outbox.mail import render_text
+from outbox.mail import queue_mails, render_text
 from workdays import WorkCalendar
 from workflows.in_charge import signature, unit_supervisor
-from workflows.notices import issue_notice, mail_notice, take_notice_numbers
+from workflows.notices import issue_notice, notice_mail, take_notice_numbers
 from workflows.recipients import units_contacts
 from workflows.rules import rules
 from workflows.tokens import assignment_link
@@ -107,11 +107,15 @@ class ReminderBatch:
         self.by_unit[assignment.unit_id].append((assignment, slot))
 
     def send(self, session: Session, *, now: datetime) -> list[Notice]:
-        """One 催办通知单 per unit listing its reminders, e-mailed to the unit's contacts; each slot is logged."""
-        notices = []
+        """One 催办通知单 per unit listing its reminders, e-mailed to the unit's contacts; each slot is logged.
+
+        Written in batches: the notices in one flush (their numbers taken at once), then the logs and the mails in
+        another (one look-up of the mails' de-duplication keys).
+        """
         units = [entries[0][0].unit for entries in self.by_unit.values()]
         contacts = units_contacts(session, units, on=china_date(now))  # every unit's contacts at once
         numbers = iter(take_notice_numbers(session, NoticeKind.REMINDER, len(units), now=now))
+        drafts = []
         for entries in self.by_unit.values():
             unit = entries[0][0].unit
             entries.sort(key=lambda entry: (entry[0].deadline, entry[0].id))
@@ -133,21 +137,25 @@ class ReminderBatch:
                 assignment=entries[0][0] if len(entries) == 1 else None,
                 unit=unit,
                 seq=next(numbers),
+                flush=False,
             )
+            drafts.append((notice, unit, entries, lines, first))
+        session.flush()  # the notices get their ids, for the logs and the mails
+        mails = []
+        for notice, unit, entries, lines, first in drafts:
             for assignment, slot in entries:
                 session.add(
                     ReminderLog(
                         assignment_id=assignment.id, kind=slot.kind, slot=slot.day, created_at=now, notice_id=notice.id
                     )
                 )
-            mail_notice(
-                session,
-                notice,
-                template="reminder_digest",
-                context={"unit": unit, "lines": lines, "first": first, "in_charge": unit_supervisor(unit)},
-                recipients=contacts[unit.id],
-                now=now,
+            mails.append(
+                notice_mail(
+                    notice,
+                    template="reminder_digest",
+                    context={"unit": unit, "lines": lines, "first": first, "in_charge": unit_supervisor(unit)},
+                    recipients=contacts[unit.id],
+                )
             )
-            notices.append(notice)
-        session.flush()
-        return notices
+        queue_mails(session, mails, now=now)  # flushes the logs and the mails together
+        return [notice for notice, *_ in drafts]

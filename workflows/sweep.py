@@ -26,6 +26,7 @@ from models.assignment import Assignment
 from models.item import Item
 from models.periodic import SweepLock, SweepRun
 from models.reminder import ReminderLog
+from models.unit import Unit
 from workdays import WorkCalendar, calendar_warnings
 from workflows.check_requests import CheckRequestBatch
 from workflows.checks import due_check_steps
@@ -88,7 +89,8 @@ def due_assignments(session: Session, today: date) -> list[Assignment]:
         .where(due, Assignment.status.in_(WORKING))
         .options(
             joinedload(Assignment.item).joinedload(Item.lead_unit),
-            joinedload(Assignment.unit),
+            joinedload(Assignment.unit).joinedload(Unit.supervisor),  # who signs and is named in the unit's mail
+            joinedload(Assignment.supervisor),
             selectinload(Assignment.feedbacks),
             selectinload(Assignment.checks),
         )
