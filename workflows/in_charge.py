@@ -25,17 +25,17 @@ def unit_supervisor(unit: Unit) -> User | None:
     return supervisor if supervisor is not None and supervisor.active and supervisor.role == Role.SUPERVISOR else None
 
 
-def load_supervisors(session: Session, units) -> None:
-    """Load the supervisors of these units in one statement (none when already loaded), so that signing and
-    addressing their mail reads no more rows."""
-    waiting = [unit for unit in units if "supervisor" in inspect(unit).unloaded]
-    wanted = {unit.supervisor_id for unit in waiting if unit.supervisor_id is not None}
+def load_supervisors(session: Session, records) -> None:
+    """Load the supervisors of these units and shares in one statement (none when every one is loaded or nobody is
+    in charge), so that signing and addressing their mail reads no more rows."""
+    waiting = [record for record in records if "supervisor" in inspect(record).unloaded]
+    wanted = {record.supervisor_id for record in waiting if record.supervisor_id is not None}
     found = {}
     if wanted:
         with session.no_autoflush:
             found = {user.id: user for user in session.scalars(select(User).where(User.id.in_(wanted)))}
-    for unit in waiting:
-        set_committed_value(unit, "supervisor", found.get(unit.supervisor_id))
+    for record in waiting:
+        set_committed_value(record, "supervisor", found.get(record.supervisor_id))
 
 
 def shares_in_charge_of(user_id: int):

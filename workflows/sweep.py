@@ -26,12 +26,12 @@ from models.assignment import Assignment
 from models.item import Item
 from models.periodic import SweepLock, SweepRun
 from models.reminder import ReminderLog
-from models.unit import Unit
 from workdays import WorkCalendar, calendar_warnings
 from workflows.check_requests import CheckRequestBatch
 from workflows.checks import due_check_steps
 from workflows.circulars import circular_due, draft_monthly_circular
 from workflows.confirmation import due_campaign, remind_non_responders, send_confirmations
+from workflows.in_charge import load_supervisors
 from workflows.lifecycle import WORKING
 from workflows.periodic import done_period_events, handle_period_events
 from workflows.reminders import ReminderBatch, due_slot, last_reminders, next_slot_day, reminder_slots
@@ -75,27 +75,29 @@ def take_sweep_lock(session: Session, *, now: datetime) -> None:
 
 def due_assignments(session: Session, today: date) -> list[Assignment]:
     """Open assignments whose next check day has come, with what the rules read eagerly loaded."""
-    due = Assignment.next_action_on <= today
+    # Both planners are steered to find the few due shares through next_action_on, then check their status: left
+    # to choose, SQLite (always) and PostgreSQL (without fresh statistics, e.g. right after an import or with
+    # autovacuum off) take the status index and read every open share, so the sweep would grow with the table.
+    # SQLite is told the index (INDEXED BY); on PostgreSQL OFFSET 0 keeps the subquery apart from the status test.
     if session.get_bind().dialect.name == "sqlite":
-        # SQLite's planner prefers the status index (or the id order) and then reads every open share: find the few
-        # due ones through next_action_on. PostgreSQL's planner picks that index from its statistics.
-        due = Assignment.id.in_(
-            text("SELECT id FROM assignment INDEXED BY ix_assignment_next_action_on WHERE next_action_on <= :today")
-            .bindparams(bindparam("today", today, type_=Date))
-            .columns(id=Integer)
-        )
-    return session.scalars(
+        ids = "SELECT id FROM assignment INDEXED BY ix_assignment_next_action_on WHERE next_action_on <= :today"
+    else:
+        ids = "SELECT id FROM assignment WHERE next_action_on <= :today OFFSET 0"
+    due = Assignment.id.in_(text(ids).bindparams(bindparam("today", today, type_=Date)).columns(id=Integer))
+    assignments = session.scalars(
         select(Assignment)
         .where(due, Assignment.status.in_(WORKING))
         .options(
             joinedload(Assignment.item).joinedload(Item.lead_unit),
-            joinedload(Assignment.unit).joinedload(Unit.supervisor),  # who signs and is named in the unit's mail
-            joinedload(Assignment.supervisor),
+            joinedload(Assignment.unit),
             selectinload(Assignment.feedbacks),
             selectinload(Assignment.checks),
         )
         .order_by(Assignment.id)
     ).all()
+    # who signs and is named in the units' mail: the shares' own supervisors and their units' (one statement, if any)
+    load_supervisors(session, [*assignments, *{a.unit_id: a.unit for a in assignments}.values()])
+    return assignments
 
 
 def run_sweep(session: Session, *, now: datetime) -> SweepReport:
