@@ -180,19 +180,21 @@ def mail_unit(
     return queue_mails(session, [request], now=now)[0]
 
 
-def notify_unit(
+def unit_notice(
     session: Session,
     assignment,
     kind: NoticeKind,
     *,
     title: str,
     body_template: str,
-    mail_template: str,
     context: dict,
     issued_by: str,
     now: datetime,
-) -> Notice:
-    """Issue a numbered notice addressed to the assignment's unit and e-mail it to the unit's contacts, once."""
+    seq: int | None = None,
+    flush: bool = True,
+) -> tuple[Notice, dict]:
+    """Issue a numbered notice addressed to the assignment's unit, not yet mailed; returns it with the context its
+    e-mail is rendered with (`seq` and `flush` as for issue_notice)."""
     unit = assignment.unit
     context = {"item": assignment.item, "assignment": assignment, "unit": unit, **context}
     notice = issue_notice(
@@ -206,6 +208,34 @@ def notify_unit(
         item=assignment.item,
         assignment=assignment,
         unit=unit,
+        seq=seq,
+        flush=flush,
+    )
+    return notice, context
+
+
+def notify_unit(
+    session: Session,
+    assignment,
+    kind: NoticeKind,
+    *,
+    title: str,
+    body_template: str,
+    mail_template: str,
+    context: dict,
+    issued_by: str,
+    now: datetime,
+) -> Notice:
+    """Issue a numbered notice addressed to the assignment's unit and e-mail it to the unit's contacts, once."""
+    notice, context = unit_notice(
+        session,
+        assignment,
+        kind,
+        title=title,
+        body_template=body_template,
+        context=context,
+        issued_by=issued_by,
+        now=now,
     )
     mail_unit(
         session,

@@ -33,7 +33,7 @@ from workflows.circulars import circular_due, draft_monthly_circular
 from workflows.confirmation import due_campaign, remind_non_responders, send_confirmations
 from workflows.in_charge import load_supervisors
 from workflows.lifecycle import WORKING
-from workflows.periodic import done_period_events, handle_period_events
+from workflows.periodic import PeriodBatch, done_period_events, handle_period_events
 from workflows.reminders import ReminderBatch, due_slot, last_reminders, next_slot_day, reminder_slots
 from workflows.upward import remind_upward_reports
 
@@ -113,7 +113,7 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
     ids = [a.id for a in assignments]
     last_sent = last_reminders(session, ids)
     periods_done = done_period_events(session, ids)
-    batch, requests = ReminderBatch(), CheckRequestBatch()
+    batch, requests, period_batch = ReminderBatch(), CheckRequestBatch(), PeriodBatch()
 
     for assignment in assignments:
         step = due_check_steps(session, assignment, calendar, today=today, now=now)
@@ -122,7 +122,9 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
             requests.add(check)
         report.check_requests += len(step.requests)
 
-        acted, next_period_day = handle_period_events(session, assignment, calendar, periods_done, today=today, now=now)
+        acted, next_period_day = handle_period_events(
+            session, assignment, calendar, periods_done, today=today, now=now, batch=period_batch
+        )
         report.period_events += acted
 
         slots = reminder_slots(assignment, calendar, until=today)
@@ -138,6 +140,7 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
         upcoming = [day for day in upcoming if day > today]
         assignment.next_action_on = min(upcoming) if upcoming and assignment.status in WORKING else None
 
+    period_batch.send(session, now=now)  # in the order a share at a time wrote them: period mails, requests, digests
     requests.send(session, now=now)
     report.reminder_notices = len(batch.send(session, now=now))
     month = circular_due(calendar, today)
