@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from clock import CHINA
@@ -183,11 +183,9 @@ def taken_dedupe_keys(session: Session, keys: list[str]) -> set[str]:
     return taken
 
 
-def queue_mails(
-    session: Session, requests: list[MailRequest], *, now: datetime, flush: bool = True
-) -> list[list[OutboxMessage]]:
-    """queue_mail of several e-mails at once (a sweep's): one look-up of every de-duplication key, and the messages
-    written together at the next flush (now, unless flush=False); returns each request's new messages."""
+def queue_mails(session: Session, requests: list[MailRequest], *, now: datetime) -> list[list[OutboxMessage]]:
+    """queue_mail of several e-mails at once (a sweep's): one look-up of every de-duplication key and one INSERT of
+    the messages; returns each request's new messages."""
     base_url = public_url()[:200]  # recorded on each row: the dashboard warns when it is not this server's address
     planned = []
     for request in requests:
@@ -195,7 +193,7 @@ def queue_mails(
         keys = [f"{request.dedupe_key}|{r.email.lower()}" if request.dedupe_key else None for r in recipients]
         planned.append((request, list(zip(recipients, keys, strict=True))))
     taken = taken_dedupe_keys(session, [key for _, pairs in planned for _, key in pairs if key])
-    result, added = [], []
+    result, added = [], []  # each request's messages, and all of them in order
     for request, pairs in planned:
         messages = []
         for recipient, key in pairs:
@@ -221,10 +219,22 @@ def queue_mails(
             )
         result.append(messages)
         added.extend(messages)
-    session.add_all(added)
-    if flush:
+    written = iter(write_messages(session, added))
+    return [[next(written) for _ in messages] for messages in result]
+
+
+def write_messages(session: Session, messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write new outbox messages (built, not added to the session) in one INSERT … RETURNING, after flushing the
+    caller's pending work; returns them as the session's rows, in the same order. (A flush writes them one by one on
+    SQLite, which cannot say which returned id is which row's.)"""
+    if not messages:
         session.flush()
-    return result
+        return []
+    columns = [attr.key for attr in inspect(OutboxMessage).column_attrs]
+    rows = [{key: message.__dict__[key] for key in columns if key in message.__dict__} for message in messages]
+    stored = session.scalars(insert(OutboxMessage).returning(OutboxMessage), rows).all()
+    by_message_id = {message.message_id: message for message in stored}
+    return [by_message_id[message.message_id] for message in messages]
 
 
 def queue_mail(

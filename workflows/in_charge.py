@@ -28,7 +28,8 @@ def unit_supervisor(unit: Unit) -> User | None:
 def load_supervisors(session: Session, records) -> None:
     """Load the supervisors of these units and shares in one statement (none when every one is loaded or nobody is
     in charge), so that signing and addressing their mail reads no more rows."""
-    waiting = [record for record in records if "supervisor" in inspect(record).unloaded]
+    states = [inspect(record) for record in records]
+    waiting = [state.obj() for state in states if state.persistent and "supervisor" in state.unloaded]
     wanted = {record.supervisor_id for record in waiting if record.supervisor_id is not None}
     found = {}
     if wanted:

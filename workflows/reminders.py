@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from clock import china_date
@@ -109,9 +109,11 @@ class ReminderBatch:
     def send(self, session: Session, *, now: datetime) -> list[Notice]:
         """One 催办通知单 per unit listing its reminders, e-mailed to the unit's contacts; each slot is logged.
 
-        Written in batches: the notices in one flush (their numbers taken at once), then the logs and the mails in
-        another (one look-up of the mails' de-duplication keys).
+        Written in batches: the notices in one flush (their numbers taken at once), then the logs in one statement and
+        the mails in another (after one look-up of their de-duplication keys).
         """
+        if not self.by_unit:
+            return []
         units = [entries[0][0].unit for entries in self.by_unit.values()]
         contacts = units_contacts(session, units, on=china_date(now))  # every unit's contacts at once
         numbers = iter(take_notice_numbers(session, NoticeKind.REMINDER, len(units), now=now))
@@ -141,14 +143,12 @@ class ReminderBatch:
             )
             drafts.append((notice, unit, entries, lines, first))
         session.flush()  # the notices get their ids, for the logs and the mails
-        mails = []
+        logs, mails = [], []
         for notice, unit, entries, lines, first in drafts:
-            for assignment, slot in entries:
-                session.add(
-                    ReminderLog(
-                        assignment_id=assignment.id, kind=slot.kind, slot=slot.day, created_at=now, notice_id=notice.id
-                    )
-                )
+            logs += [
+                {"assignment_id": a.id, "kind": slot.kind, "slot": slot.day, "created_at": now, "notice_id": notice.id}
+                for a, slot in entries
+            ]
             mails.append(
                 notice_mail(
                     notice,
@@ -157,5 +157,7 @@ class ReminderBatch:
                     recipients=contacts[unit.id],
                 )
             )
-        queue_mails(session, mails, now=now)  # flushes the logs and the mails together
+        if logs:
+            session.execute(insert(ReminderLog), logs)  # one statement (a flush writes them one by one on SQLite)
+        queue_mails(session, mails, now=now)
         return [notice for notice, *_ in drafts]
