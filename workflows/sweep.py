@@ -19,6 +19,7 @@ from sqlalchemy import Date, Integer, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from audit import act_as
 from clock import china_date
@@ -73,28 +74,62 @@ def take_sweep_lock(session: Session, *, now: datetime) -> None:
     )
 
 
-def due_assignments(session: Session, today: date) -> list[Assignment]:
-    """Open assignments whose next check day has come, with what the rules read eagerly loaded."""
-    # Both planners are steered to find the few due shares through next_action_on, then check their status: left
-    # to choose, SQLite (always) and PostgreSQL (without fresh statistics, e.g. right after an import or with
-    # autovacuum off) take the status index and read every open share, so the sweep would grow with the table.
-    # SQLite is told the index (INDEXED BY); on PostgreSQL OFFSET 0 keeps the subquery apart from the status test.
+FAR_PAST = date(1, 1, 1)  # before any next_action_on: the lower bound of the due range on PostgreSQL
+IDS_PER_QUERY = 1000  # due shares loaded per statement (after downtime, or the upgrade that made every share due)
+
+
+def due_ids(session: Session, today: date) -> list[int]:
+    """The ids of the shares whose next_action_on has come, read through that column's index on both databases.
+
+    Left to choose, SQLite (always) and PostgreSQL (without statistics: right after a bulk load, or with autovacuum
+    off) read the status index — every open share — or the whole table, so the sweep would grow with the table.
+    SQLite is told the index (INDEXED BY); PostgreSQL is given a range (from FAR_PAST), which even without statistics
+    it expects to be narrow, rather than a bare `<=`, which it then expects to hold a third of the table.
+    """
+    today_ = bindparam("today", today, type_=Date)
     if session.get_bind().dialect.name == "sqlite":
-        ids = "SELECT id FROM assignment INDEXED BY ix_assignment_next_action_on WHERE next_action_on <= :today"
+        statement = text(
+            "SELECT id FROM assignment INDEXED BY ix_assignment_next_action_on WHERE next_action_on <= :today"
+        ).bindparams(today_)
     else:
-        ids = "SELECT id FROM assignment WHERE next_action_on <= :today OFFSET 0"
-    due = Assignment.id.in_(text(ids).bindparams(bindparam("today", today, type_=Date)).columns(id=Integer))
-    assignments = session.scalars(
-        select(Assignment)
-        .where(due, Assignment.status.in_(WORKING))
-        .options(
-            joinedload(Assignment.item).joinedload(Item.lead_unit),
-            joinedload(Assignment.unit),
-            selectinload(Assignment.feedbacks),
-            selectinload(Assignment.checks),
+        statement = text("SELECT id FROM assignment WHERE next_action_on BETWEEN :far_past AND :today").bindparams(
+            bindparam("far_past", FAR_PAST, type_=Date), today_
         )
-        .order_by(Assignment.id)
-    ).all()
+    return sorted(session.scalars(statement.columns(id=Integer)))
+
+
+def due_assignments(session: Session, today: date) -> list[Assignment]:
+    """Open assignments whose next check day has come, with what the rules read eagerly loaded.
+
+    They are loaded by id, their status checked here: with the status in the query, PostgreSQL without statistics
+    would again combine it with the status index. A share no longer open that still has a next day (set outside the
+    workflows) has it cleared, as the sweep clears it when a share closes, so that it is not read again.
+    """
+    ids = due_ids(session, today)
+    loaded = []
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        loaded += session.scalars(
+            select(Assignment)
+            .where(Assignment.id.in_(ids[start : start + IDS_PER_QUERY]))
+            .options(
+                joinedload(Assignment.item).joinedload(Item.lead_unit),
+                joinedload(Assignment.unit),
+                selectinload(Assignment.feedbacks),
+                selectinload(Assignment.checks),
+            )
+            .order_by(Assignment.id)
+        ).all()
+    assignments = [assignment for assignment in loaded if assignment.status in WORKING]
+    closed = [assignment for assignment in loaded if assignment.status not in WORKING]
+    if closed:
+        session.execute(
+            update(Assignment)
+            .where(Assignment.id.in_([assignment.id for assignment in closed]))
+            .values(next_action_on=None)
+            .execution_options(synchronize_session=False)
+        )
+        for assignment in closed:
+            set_committed_value(assignment, "next_action_on", None)
     # who signs and is named in the units' mail: the shares' own supervisors and their units' (one statement, if any)
     load_supervisors(session, [*assignments, *{a.unit_id: a.unit for a in assignments}.values()])
     return assignments

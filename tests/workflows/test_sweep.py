@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import (
+    AssignmentStatus,
     CheckState,
     Escalation,
     FailureReason,
@@ -153,6 +154,19 @@ def test_should_only_look_at_what_is_due(office):
     assert sweep(at(2026, 12, 1, 10)).examined == 3
     assert sweep(at(2026, 12, 2, 10)).examined == 0  # next look: 3 December
     assert sweep(at(2026, 12, 3, 10)).examined == 3
+
+
+def test_should_clear_the_next_day_of_a_share_closed_outside_the_workflows(office):
+    item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
+    db.session.commit()
+    share = item.assignments[0]
+    share.status = AssignmentStatus.CANCELLED  # as by an edit of the record: its next day stays
+    db.session.commit()
+    assert share.next_action_on == date(2026, 12, 1)
+    assert sweep(at(2026, 12, 1, 10)).examined == 2
+    db.session.expire_all()
+    assert share.next_action_on is None  # not read by the next sweeps
+    assert sweep(at(2026, 12, 3, 10)).examined == 2
 
 
 def run_sweep_in_process(database_url: str, moment_iso: str, barrier) -> None:
