@@ -16,6 +16,7 @@ too: on a busy machine it moves less than the wall time.
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -175,24 +176,26 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="duban-bench-")
-    with two_databases(args.database_url, workdir) as (small_url, large_url):
-        started = time.perf_counter()
-        small_app = load_office(small_url, workdir, args.small, args.due)
-        large_app = load_office(large_url, workdir, args.items, args.due)
-        print(
-            f"   (loaded {args.small:,} and {args.items:,} items in {time.perf_counter() - started:.1f} s)", flush=True
-        )
-        runs = {"small": [], "large": []}
-        for _ in range(args.repeat):
-            for size, app in (("small", small_app), ("large", large_app)):
+    try:
+        with two_databases(args.database_url, workdir) as (small_url, large_url):
+            started = time.perf_counter()
+            small_app = load_office(small_url, workdir, args.small, args.due)
+            large_app = load_office(large_url, workdir, args.items, args.due)
+            loaded = time.perf_counter() - started
+            print(f"   (loaded {args.small:,} and {args.items:,} items in {loaded:.1f} s)", flush=True)
+            runs = {"small": [], "large": []}
+            for _ in range(args.repeat):
+                for size, app in (("small", small_app), ("large", large_app)):
+                    with app.app_context():
+                        runs[size].append(sweep_once())
+                        db.session.remove()
+            with large_app.app_context():
+                backend = db.engine.dialect.name
+            for app in (small_app, large_app):
                 with app.app_context():
-                    runs[size].append(sweep_once())
-                    db.session.remove()
-        with large_app.app_context():
-            backend = db.engine.dialect.name
-        for app in (small_app, large_app):
-            with app.app_context():
-                db.engine.dispose()
+                    db.engine.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # two offices of SQLite files: nothing left behind in /tmp
     small = statistics.median(run[0] for run in runs["small"])
     large = statistics.median(run[0] for run in runs["large"])
     cpu_small = statistics.median(run[4] for run in runs["small"])
