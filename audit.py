@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import PassiveFlag
 from sqlalchemy.orm.util import identity_key
 
 from clock import CHINA
@@ -103,13 +104,38 @@ def _format_value(session: Session, column, value) -> str:
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 
-def _audited_columns(obj):
-    """The mapped columns of obj that go into summaries (labelled, not excluded)."""
-    excluded = set(getattr(obj, "__audit_exclude__", ())) | {"created_at", "updated_at", "id"}
-    for attr in inspect(obj).mapper.column_attrs:
-        column = attr.columns[0]
-        if attr.key not in excluded and "label" in column.info:
-            yield attr, column
+_AUDITED_COLUMNS: dict[type, list] = {}
+
+
+def _audited_columns(obj) -> list:
+    """The mapped columns of obj that go into summaries (labelled, not excluded), as (attribute, column) pairs in
+    the mapper's order; worked out once per class."""
+    found = _AUDITED_COLUMNS.get(type(obj))
+    if found is None:
+        excluded = set(getattr(obj, "__audit_exclude__", ())) | {"created_at", "updated_at", "id"}
+        found = [
+            (attr, attr.columns[0])
+            for attr in inspect(obj).mapper.column_attrs
+            if attr.key not in excluded and "label" in attr.columns[0].info
+        ]
+        _AUDITED_COLUMNS[type(obj)] = found
+    return found
+
+
+def _is_modified(obj) -> bool:
+    """Session.is_modified(obj, include_collections=False), reading only the attributes changed since the last
+    flush (the others have no history): a sweep flushes a hundred changed shares, each with dozens of attributes."""
+    state = inspect(obj)
+    if not state.modified:
+        return False
+    for key in state.committed_state:
+        impl = state.manager[key].impl
+        if hasattr(impl, "get_collection") or not hasattr(impl, "get_history"):
+            continue
+        added, _unchanged, deleted = impl.get_history(state, state.dict, passive=PassiveFlag.NO_CHANGE)
+        if added or deleted:
+            return True
+    return False
 
 
 def _summarise_new(session, obj) -> str:
@@ -123,9 +149,12 @@ def _summarise_new(session, obj) -> str:
 
 def _summarise_changes(session, obj) -> str:
     state = inspect(obj)
+    changed = state.committed_state  # an attribute without an entry here has no history
     parts = []
     for attr, column in _audited_columns(obj):
-        history = state.attrs[attr.key].history
+        if attr.key not in changed:
+            continue
+        history = state.get_history(attr.key, PassiveFlag.PASSIVE_NO_INITIALIZE)
         if not history.has_changes():
             continue
         old = history.deleted[0] if history.deleted else None
@@ -146,7 +175,7 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             obj.created_at = obj.created_at or now
             obj.updated_at = obj.updated_at or now
     for obj in session.dirty:
-        if isinstance(obj, Timestamped) and session.is_modified(obj, include_collections=False):
+        if isinstance(obj, Timestamped) and _is_modified(obj):
             obj.updated_at = session_now(session)
 
 
@@ -157,7 +186,7 @@ def _after_flush(session: Session, flush_context) -> None:
         if getattr(obj, "__audit__", False):
             changes.append((obj, "新建", _summarise_new(session, obj)))
     for obj in session.dirty:
-        if getattr(obj, "__audit__", False) and session.is_modified(obj, include_collections=False):
+        if getattr(obj, "__audit__", False) and _is_modified(obj):
             summary = _summarise_changes(session, obj)
             if summary:
                 changes.append((obj, "修改", summary))

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from clock import CHINA
@@ -153,6 +153,90 @@ def unique_recipients(recipients) -> list[Recipient]:
     return result
 
 
+@dataclass(frozen=True)
+class MailRequest:
+    """One e-mail to queue (see queue_mail): its template, context, recipients and de-duplication key."""
+
+    kind: str
+    template: str
+    context: dict
+    recipients: list
+    dedupe_key: str | None = None
+    item_id: int | None = None
+    assignment_id: int | None = None
+    notice_id: int | None = None
+
+
+KEYS_PER_QUERY = 500  # de-duplication keys looked up per statement (well under every backend's parameter limit)
+
+
+def taken_dedupe_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these de-duplication keys an outbox message already has, written or still pending in the session."""
+    taken = {
+        obj.dedupe_key for obj in session.new if isinstance(obj, OutboxMessage) and obj.dedupe_key is not None
+    } & set(keys)
+    wanted = sorted(set(keys) - taken)
+    with session.no_autoflush:  # the pending ones were read above: flushing the caller's work here buys nothing
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start : start + KEYS_PER_QUERY]
+            taken.update(session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))))
+    return taken
+
+
+def queue_mails(session: Session, requests: list[MailRequest], *, now: datetime) -> list[list[OutboxMessage]]:
+    """queue_mail of several e-mails at once (a sweep's): one look-up of every de-duplication key and one INSERT of
+    the messages; returns each request's new messages."""
+    base_url = public_url()[:200]  # recorded on each row: the dashboard warns when it is not this server's address
+    planned = []
+    for request in requests:
+        recipients = unique_recipients(request.recipients)
+        keys = [f"{request.dedupe_key}|{r.email.lower()}" if request.dedupe_key else None for r in recipients]
+        planned.append((request, list(zip(recipients, keys, strict=True))))
+    taken = taken_dedupe_keys(session, [key for _, pairs in planned for _, key in pairs if key])
+    result, added = [], []  # each request's messages, and all of them in order
+    for request, pairs in planned:
+        messages = []
+        for recipient, key in pairs:
+            if key is not None and key in taken:
+                continue
+            if key is not None:
+                taken.add(key)
+            rendered = render_mail(request.template, {**request.context, "recipient": recipient})
+            messages.append(
+                new_outbox_message(
+                    kind=request.kind,
+                    recipient=recipient,
+                    subject=rendered.subject,
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    now=now,
+                    public_url=base_url,
+                    dedupe_key=key,
+                    item_id=request.item_id,
+                    assignment_id=request.assignment_id,
+                    notice_id=request.notice_id,
+                )
+            )
+        result.append(messages)
+        added.extend(messages)
+    written = iter(write_messages(session, added))
+    return [[next(written) for _ in messages] for messages in result]
+
+
+def write_messages(session: Session, messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write new outbox messages (built, not added to the session) in one INSERT … RETURNING, after flushing the
+    caller's pending work; returns them as the session's rows, in the same order. (A flush writes them one by one on
+    SQLite, which cannot say which returned id is which row's.)"""
+    if not messages:
+        session.flush()
+        return []
+    columns = [attr.key for attr in inspect(OutboxMessage).column_attrs]
+    rows = [{key: message.__dict__[key] for key in columns if key in message.__dict__} for message in messages]
+    stored = session.scalars(insert(OutboxMessage).returning(OutboxMessage), rows).all()
+    by_message_id = {message.message_id: message for message in stored}
+    return [by_message_id[message.message_id] for message in messages]
+
+
 def queue_mail(
     session: Session,
     *,
@@ -167,27 +251,5 @@ def queue_mail(
     notice_id: int | None = None,
 ) -> list[OutboxMessage]:
     """Write one outbox message per recipient; with a dedupe_key, a recipient who already has it gets nothing."""
-    messages = []
-    base_url = public_url()  # recorded on each row: the dashboard warns when it is not this server's address
-    for recipient in unique_recipients(recipients):
-        key = f"{dedupe_key}|{recipient.email.lower()}" if dedupe_key else None
-        if key and session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-            continue
-        rendered = render_mail(template, {**context, "recipient": recipient})
-        message = new_outbox_message(
-            kind=kind,
-            recipient=recipient,
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            now=now,
-            public_url=base_url[:200],
-            dedupe_key=key,
-            item_id=item_id,
-            assignment_id=assignment_id,
-            notice_id=notice_id,
-        )
-        session.add(message)
-        messages.append(message)
-    session.flush()
-    return messages
+    request = MailRequest(kind, template, context, list(recipients), dedupe_key, item_id, assignment_id, notice_id)
+    return queue_mails(session, [request], now=now)[0]

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from clock import china_date
-from outbox.mail import queue_mail
-from workflows.recipients import unit_contacts
+from outbox.mail import MailRequest, queue_mails
+from workflows.recipients import units_contacts
 from workflows.tokens import assignment_link
 
 
@@ -24,24 +24,27 @@ class CheckRequestBatch:
         self.by_unit[check.assignment.unit_id].append(check)
 
     def send(self, session: Session, *, now: datetime) -> int:
-        """Queue one e-mail per unit listing its checks (the subject names the check when there is one)."""
-        sent = 0
+        """Queue one e-mail per unit listing its checks (the subject names the check when there is one), every unit's
+        contacts read at once and the mails written together."""
+        if not self.by_unit:
+            return 0
+        units = [checks[0].assignment.unit for checks in self.by_unit.values()]
+        contacts = units_contacts(session, units, on=china_date(now))
+        mails = []
         for checks in self.by_unit.values():
             checks.sort(key=lambda c: (c.planned_on, c.assignment_id, c.round))
             unit = checks[0].assignment.unit
             lines = [{"check": c, "item": c.assignment.item, "link": assignment_link(c.assignment)} for c in checks]
             first = checks[0]
-            sent += len(
-                queue_mail(
-                    session,
+            mails.append(
+                MailRequest(
                     kind="check_request",
                     template="check_request",
                     context={"unit": unit, "lines": lines, "first": lines[0]},
-                    recipients=unit_contacts(session, unit, on=china_date(now)),
-                    now=now,
+                    recipients=contacts[unit.id],
                     dedupe_key="check-request:" + ",".join(str(c.id) for c in checks),
                     item_id=first.assignment.item_id if len(checks) == 1 else None,
                     assignment_id=first.assignment_id if len(checks) == 1 else None,
                 )
             )
-        return sent
+        return sum(len(messages) for messages in queue_mails(session, mails, now=now))

@@ -1,7 +1,8 @@
 """Supervisors in charge of units (分包): who watches a share, and which shares are a supervisor's own."""
 
-from sqlalchemy import and_, case, exists, false, or_, select
+from sqlalchemy import and_, case, exists, false, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from audit import record_step
 from models.assignment import Assignment
@@ -22,6 +23,20 @@ def unit_supervisor(unit: Unit) -> User | None:
     """The active supervisor in charge of a unit, if the office gave it one."""
     supervisor = unit.supervisor
     return supervisor if supervisor is not None and supervisor.active and supervisor.role == Role.SUPERVISOR else None
+
+
+def load_supervisors(session: Session, records) -> None:
+    """Load the supervisors of these units and shares in one statement (none when every one is loaded or nobody is
+    in charge), so that signing and addressing their mail reads no more rows."""
+    states = [inspect(record) for record in records]
+    waiting = [state.obj() for state in states if state.persistent and "supervisor" in state.unloaded]
+    wanted = {record.supervisor_id for record in waiting if record.supervisor_id is not None}
+    found = {}
+    if wanted:
+        with session.no_autoflush:
+            found = {user.id: user for user in session.scalars(select(User).where(User.id.in_(wanted)))}
+    for record in waiting:
+        set_committed_value(record, "supervisor", found.get(record.supervisor_id))
 
 
 def shares_in_charge_of(user_id: int):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from clock import china_date
 from models.item import DECISION_SOURCES, INSTRUCTION_SOURCES
 from models.notice import NOTICE_KINDS, Notice, NoticeKind, NoticeStatus
-from outbox.mail import queue_mail, render_text
+from outbox.mail import MailRequest, queue_mails, render_text
 from workflows.in_charge import supervisor_in_charge
 from workflows.numbering import format_number, next_sequence, take_sequences
 from workflows.recipients import unit_contacts
@@ -28,9 +28,10 @@ def issue_notice(
     assignment=None,
     unit=None,
     seq: int | None = None,
+    flush: bool = True,
 ) -> Notice:
     """Store a notice with the next number of its series for the year (China time), or with `seq` when the caller
-    took a block of numbers at once (take_notice_numbers)."""
+    took a block of numbers at once (take_notice_numbers); flush=False leaves its id to the caller's next flush."""
     notice = Notice(
         kind=kind,
         status=NoticeStatus.ISSUED,
@@ -46,7 +47,8 @@ def issue_notice(
     )
     number_notice(session, notice, now=now, seq=seq)
     session.add(notice)
-    session.flush()
+    if flush:
+        session.flush()
     return notice
 
 
@@ -109,19 +111,48 @@ def assignment_notice_kind(source) -> NoticeKind:
 ASSIGNMENT_NOTICE_KINDS = (NoticeKind.ASSIGNMENT, NoticeKind.DECISION, NoticeKind.INSTRUCTION)
 
 
-def mail_notice(session: Session, notice: Notice, *, template: str, context: dict, recipients, now: datetime):
-    """Queue the notice's e-mail to each recipient, once (the notice number is the de-duplication key)."""
-    return queue_mail(
-        session,
+def notice_mail(notice: Notice, *, template: str, context: dict, recipients) -> MailRequest:
+    """The notice's e-mail to each recipient, once (the notice number is the de-duplication key), to queue."""
+    return MailRequest(
         kind=notice.kind.value,
         template=template,
         context={"notice": notice, **context},
-        recipients=recipients,
-        now=now,
+        recipients=list(recipients),
         dedupe_key=f"notice:{notice.number}",
         item_id=notice.item_id,
         assignment_id=notice.assignment_id,
         notice_id=notice.id,
+    )
+
+
+def mail_notice(session: Session, notice: Notice, *, template: str, context: dict, recipients, now: datetime):
+    """Queue the notice's e-mail to each recipient, once (the notice number is the de-duplication key)."""
+    request = notice_mail(notice, template=template, context=context, recipients=recipients)
+    return queue_mails(session, [request], now=now)[0]
+
+
+def unit_mail(
+    assignment, *, kind: str, template: str, context: dict, recipients, dedupe_key: str, notice=None
+) -> MailRequest:
+    """An e-mail to a unit about its assignment (to `recipients`, its contacts of the day), with the item, the share
+    and its link, to queue."""
+    return MailRequest(
+        kind=kind,
+        template=template,
+        context={
+            "item": assignment.item,
+            "assignment": assignment,
+            "unit": assignment.unit,
+            "link": assignment_link(assignment),
+            "notice": notice,
+            "in_charge": supervisor_in_charge(assignment),
+            **context,
+        },
+        recipients=list(recipients),
+        dedupe_key=dedupe_key,
+        item_id=assignment.item_id,
+        assignment_id=assignment.id,
+        notice_id=notice.id if notice is not None else None,
     )
 
 
@@ -137,26 +168,50 @@ def mail_unit(
     notice=None,
 ):
     """E-mail a unit about its assignment: to its contacts of the day, with the item, the share and its link."""
-    return queue_mail(
-        session,
+    request = unit_mail(
+        assignment,
         kind=kind,
         template=template,
-        context={
-            "item": assignment.item,
-            "assignment": assignment,
-            "unit": assignment.unit,
-            "link": assignment_link(assignment),
-            "notice": notice,
-            "in_charge": supervisor_in_charge(assignment),
-            **context,
-        },
+        context=context,
         recipients=unit_contacts(session, assignment.unit, on=china_date(now)),
-        now=now,
         dedupe_key=dedupe_key,
-        item_id=assignment.item_id,
-        assignment_id=assignment.id,
-        notice_id=notice.id if notice is not None else None,
+        notice=notice,
     )
+    return queue_mails(session, [request], now=now)[0]
+
+
+def unit_notice(
+    session: Session,
+    assignment,
+    kind: NoticeKind,
+    *,
+    title: str,
+    body_template: str,
+    context: dict,
+    issued_by: str,
+    now: datetime,
+    seq: int | None = None,
+    flush: bool = True,
+) -> tuple[Notice, dict]:
+    """Issue a numbered notice addressed to the assignment's unit, not yet mailed; returns it with the context its
+    e-mail is rendered with (`seq` and `flush` as for issue_notice)."""
+    unit = assignment.unit
+    context = {"item": assignment.item, "assignment": assignment, "unit": unit, **context}
+    notice = issue_notice(
+        session,
+        kind,
+        title=title,
+        addressee=unit.name,
+        body=render_text(body_template, context),
+        now=now,
+        issued_by=issued_by,
+        item=assignment.item,
+        assignment=assignment,
+        unit=unit,
+        seq=seq,
+        flush=flush,
+    )
+    return notice, context
 
 
 def notify_unit(
@@ -172,19 +227,15 @@ def notify_unit(
     now: datetime,
 ) -> Notice:
     """Issue a numbered notice addressed to the assignment's unit and e-mail it to the unit's contacts, once."""
-    unit = assignment.unit
-    context = {"item": assignment.item, "assignment": assignment, "unit": unit, **context}
-    notice = issue_notice(
+    notice, context = unit_notice(
         session,
+        assignment,
         kind,
         title=title,
-        addressee=unit.name,
-        body=render_text(body_template, context),
-        now=now,
+        body_template=body_template,
+        context=context,
         issued_by=issued_by,
-        item=assignment.item,
-        assignment=assignment,
-        unit=unit,
+        now=now,
     )
     mail_unit(
         session,

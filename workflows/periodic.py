@@ -9,7 +9,7 @@ Quarterly: the report on a quarter is due on the report day of the month after i
 report, a supervisor can mark its progress 进度不理想: the unit gets the same 督查通知单 (notify_slow_progress).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -21,9 +21,11 @@ from models.assignment import Assignment, AssignmentStatus
 from models.item import Rhythm
 from models.notice import NoticeKind
 from models.reminder import ReminderKind, ReminderLog
+from outbox.mail import queue_mails
 from workdays import WorkCalendar
 from workflows.deadlines import deadline_end
-from workflows.notices import mail_unit, notify_unit
+from workflows.notices import notify_unit, take_notice_numbers, unit_mail, unit_notice
+from workflows.recipients import units_contacts
 from workflows.rules import rules
 
 
@@ -108,11 +110,86 @@ def reported(assignment: Assignment, period: str, by: date) -> bool:
     )
 
 
+@dataclass
+class PeriodBatch:
+    """The period reminders and laggards' 督查通知单 one sweep collects, to write in batches once it has looked at
+    every share: the units' contacts read at once, the notices' numbers taken at once, one flush for the notices and
+    one for the mails."""
+
+    entries: list[tuple[Assignment, PeriodEvent]] = field(default_factory=list)
+
+    def add(self, assignment: Assignment, event: PeriodEvent) -> None:
+        """A period reminder (PERIOD) or a laggard's notice (LAGGARD) for this share, in the order they were found."""
+        self.entries.append((assignment, event))
+
+    def send(self, session: Session, *, now: datetime) -> None:
+        """Issue the laggards' notices and queue every e-mail, in the order they were added."""
+        if not self.entries:
+            return
+        units = list({assignment.unit_id: assignment.unit for assignment, _ in self.entries}.values())
+        contacts = units_contacts(session, units, on=china_date(now))
+        laggards = [entry for entry in self.entries if entry[1].kind == ReminderKind.LAGGARD]
+        numbers = iter(take_notice_numbers(session, NoticeKind.ASSIGNMENT, len(laggards), now=now))
+        issued = []
+        for assignment, event in laggards:
+            notice_and_context = unit_notice(
+                session,
+                assignment,
+                NoticeKind.ASSIGNMENT,
+                title=f"关于{assignment.unit.name}未按期报送“{assignment.item.title}”{period_text(event.period)}进展的督查通知单",
+                body_template="notice_period_laggard.txt",
+                context={"period": event.period, "report_day": event.report_day},
+                issued_by=rules().office_name,
+                now=now,
+                seq=next(numbers),
+                flush=False,
+            )
+            issued.append(notice_and_context)
+        if issued:
+            session.flush()  # the notices get their ids, for their mails
+        notices = iter(issued)
+        mails = []
+        for assignment, event in self.entries:
+            recipients = contacts[assignment.unit_id]
+            if event.kind == ReminderKind.LAGGARD:
+                notice, context = next(notices)
+                mail = unit_mail(
+                    assignment,
+                    kind=NoticeKind.ASSIGNMENT.value,
+                    template="period_laggard",
+                    context=context,
+                    recipients=recipients,
+                    dedupe_key=f"notice:{notice.number}",
+                    notice=notice,
+                )
+            else:  # a plain reminder e-mail (no numbered notice) that a period's report is coming due
+                mail = unit_mail(
+                    assignment,
+                    kind="period_reminder",
+                    template="period_reminder",
+                    context={"period": event.period, "report_day": event.report_day},
+                    recipients=recipients,
+                    dedupe_key=f"period-reminder:{assignment.id}:{event.period}",
+                )
+            mails.append(mail)
+        queue_mails(session, mails, now=now)
+
+
 def handle_period_events(
-    session: Session, assignment: Assignment, calendar: WorkCalendar, done: set, *, today: date, now: datetime
+    session: Session,
+    assignment: Assignment,
+    calendar: WorkCalendar,
+    done: set,
+    *,
+    today: date,
+    now: datetime,
+    batch: PeriodBatch | None = None,
 ) -> tuple[int, date | None]:
-    """Act on the latest due event of each period (earlier ones lapse after downtime); returns (acted, next day)."""
+    """Act on the latest due event of each period (earlier ones lapse after downtime); returns (acted, next day).
+    The reminders and notices go into `batch` (sent by the caller), or out at once without one."""
     acted = 0
+    own_batch = batch is None
+    batch = PeriodBatch() if batch is None else batch
     events = period_events(assignment, calendar)
     latest: dict[str, PeriodEvent] = {}
     for event in events:
@@ -130,9 +207,9 @@ def handle_period_events(
             continue
         already_checked = (assignment.id, ReminderKind.LAGGARD.value, event.period) in done
         if event.kind == ReminderKind.PERIOD and not already_checked and not reported(assignment, event.period, today):
-            _send_period_reminder(session, assignment, event, now=now)
+            batch.add(assignment, event)
         elif event.kind == ReminderKind.LAGGARD and not reported(assignment, event.period, event.report_day):
-            _act_on_laggard(session, assignment, event, now=now)
+            batch.add(assignment, event)  # a 督查通知单 (a reminder with a number, not a sanction: that is a verdict)
         session.add(
             ReminderLog(
                 assignment_id=assignment.id, kind=event.kind, slot=event.day, period=event.period, created_at=now
@@ -140,37 +217,10 @@ def handle_period_events(
         )
         done.add((assignment.id, event.kind.value, event.period))
         acted += 1
+    if own_batch:
+        batch.send(session, now=now)
     upcoming = [e.day for e in events if e.day > today and (assignment.id, e.kind.value, e.period) not in done]
     return acted, min(upcoming) if upcoming else None
-
-
-def _send_period_reminder(session: Session, assignment: Assignment, event: PeriodEvent, *, now: datetime) -> None:
-    """A plain reminder e-mail (no numbered notice) that a period's report is coming due."""
-    mail_unit(
-        session,
-        assignment,
-        kind="period_reminder",
-        template="period_reminder",
-        context={"period": event.period, "report_day": event.report_day},
-        now=now,
-        dedupe_key=f"period-reminder:{assignment.id}:{event.period}",
-    )
-
-
-def _act_on_laggard(session: Session, assignment: Assignment, event: PeriodEvent, *, now: datetime) -> None:
-    """A unit that did not report on a period by its report day gets a 督查通知单 (a reminder with a number, not a
-    sanction: failing a check is a supervisor's verdict)."""
-    notify_unit(
-        session,
-        assignment,
-        NoticeKind.ASSIGNMENT,
-        title=f"关于{assignment.unit.name}未按期报送“{assignment.item.title}”{period_text(event.period)}进展的督查通知单",
-        body_template="notice_period_laggard.txt",
-        mail_template="period_laggard",
-        context={"period": event.period, "report_day": event.report_day},
-        issued_by=rules().office_name,
-        now=now,
-    )
 
 
 def notify_slow_progress(session: Session, assignment: Assignment, period: str, *, actor, now: datetime) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models.leader import BureauLeader
 from models.unit import Unit
 from outbox.mail import Recipient
+from workflows.in_charge import load_supervisors
 from workflows.roster import contacts_of_units, stand_ins_on
 from workflows.rules import rules
 
@@ -19,7 +20,8 @@ def unit_contacts(session: Session, unit: Unit, *, on: date) -> list[Recipient]:
 
 
 def units_contacts(session: Session, units: list[Unit], *, on: date) -> dict[int, list[Recipient]]:
-    """unit_contacts of several units at once (a sweep's digests): three statements, whatever their number."""
+    """unit_contacts of several units at once (a sweep's digests): three statements, whatever their number, and a
+    fourth loading the units' supervisors in charge (who sign and are named in what is sent to them) when needed."""
     # No autoflush: the roster is flushed whenever it changes (save_liaison), and flushing the caller's pending
     # notices, mails and trail here, once per unit, was a fifth of a sweep's flushes.
     with session.no_autoflush:
@@ -31,6 +33,7 @@ def units_contacts(session: Session, units: list[Unit], *, on: date) -> dict[int
             chosen_by_unit[unit.id] = primary or liaisons
         everyone = [liaison.id for chosen in chosen_by_unit.values() for liaison in chosen]
         standing_in = stand_ins_on(session, everyone, on)
+        load_supervisors(session, units)
     result = {}
     for unit in units:
         chosen = chosen_by_unit[unit.id]

@@ -9,17 +9,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from clock import china_date
 from models.assignment import Assignment, AssignmentStatus
 from models.notice import Notice, NoticeKind
 from models.reminder import ReminderKind, ReminderLog
-from outbox.mail import render_text
+from outbox.mail import queue_mails, render_text
 from workdays import WorkCalendar
 from workflows.in_charge import signature, unit_supervisor
-from workflows.notices import issue_notice, mail_notice, take_notice_numbers
+from workflows.notices import issue_notice, notice_mail, take_notice_numbers
 from workflows.recipients import units_contacts
 from workflows.rules import rules
 from workflows.tokens import assignment_link
@@ -107,11 +107,17 @@ class ReminderBatch:
         self.by_unit[assignment.unit_id].append((assignment, slot))
 
     def send(self, session: Session, *, now: datetime) -> list[Notice]:
-        """One 催办通知单 per unit listing its reminders, e-mailed to the unit's contacts; each slot is logged."""
-        notices = []
+        """One 催办通知单 per unit listing its reminders, e-mailed to the unit's contacts; each slot is logged.
+
+        Written in batches: the notices in one flush (their numbers taken at once), then the logs in one statement and
+        the mails in another (after one look-up of their de-duplication keys).
+        """
+        if not self.by_unit:
+            return []
         units = [entries[0][0].unit for entries in self.by_unit.values()]
         contacts = units_contacts(session, units, on=china_date(now))  # every unit's contacts at once
         numbers = iter(take_notice_numbers(session, NoticeKind.REMINDER, len(units), now=now))
+        drafts = []
         for entries in self.by_unit.values():
             unit = entries[0][0].unit
             entries.sort(key=lambda entry: (entry[0].deadline, entry[0].id))
@@ -133,21 +139,25 @@ class ReminderBatch:
                 assignment=entries[0][0] if len(entries) == 1 else None,
                 unit=unit,
                 seq=next(numbers),
+                flush=False,
             )
-            for assignment, slot in entries:
-                session.add(
-                    ReminderLog(
-                        assignment_id=assignment.id, kind=slot.kind, slot=slot.day, created_at=now, notice_id=notice.id
-                    )
+            drafts.append((notice, unit, entries, lines, first))
+        session.flush()  # the notices get their ids, for the logs and the mails
+        logs, mails = [], []
+        for notice, unit, entries, lines, first in drafts:
+            logs += [
+                {"assignment_id": a.id, "kind": slot.kind, "slot": slot.day, "created_at": now, "notice_id": notice.id}
+                for a, slot in entries
+            ]
+            mails.append(
+                notice_mail(
+                    notice,
+                    template="reminder_digest",
+                    context={"unit": unit, "lines": lines, "first": first, "in_charge": unit_supervisor(unit)},
+                    recipients=contacts[unit.id],
                 )
-            mail_notice(
-                session,
-                notice,
-                template="reminder_digest",
-                context={"unit": unit, "lines": lines, "first": first, "in_charge": unit_supervisor(unit)},
-                recipients=contacts[unit.id],
-                now=now,
             )
-            notices.append(notice)
-        session.flush()
-        return notices
+        if logs:
+            session.execute(insert(ReminderLog), logs)  # one statement (a flush writes them one by one on SQLite)
+        queue_mails(session, mails, now=now)
+        return [notice for notice, *_ in drafts]

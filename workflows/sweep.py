@@ -19,6 +19,7 @@ from sqlalchemy import Date, Integer, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from audit import act_as
 from clock import china_date
@@ -31,8 +32,9 @@ from workflows.check_requests import CheckRequestBatch
 from workflows.checks import due_check_steps
 from workflows.circulars import circular_due, draft_monthly_circular
 from workflows.confirmation import due_campaign, remind_non_responders, send_confirmations
+from workflows.in_charge import load_supervisors
 from workflows.lifecycle import WORKING
-from workflows.periodic import done_period_events, handle_period_events
+from workflows.periodic import PeriodBatch, done_period_events, handle_period_events
 from workflows.reminders import ReminderBatch, due_slot, last_reminders, next_slot_day, reminder_slots
 from workflows.upward import remind_upward_reports
 
@@ -72,28 +74,65 @@ def take_sweep_lock(session: Session, *, now: datetime) -> None:
     )
 
 
-def due_assignments(session: Session, today: date) -> list[Assignment]:
-    """Open assignments whose next check day has come, with what the rules read eagerly loaded."""
-    due = Assignment.next_action_on <= today
+FAR_PAST = date(1, 1, 1)  # before any next_action_on: the lower bound of the due range on PostgreSQL
+IDS_PER_QUERY = 1000  # due shares loaded per statement (after downtime, or the upgrade that made every share due)
+
+
+def due_ids(session: Session, today: date) -> list[int]:
+    """The ids of the shares whose next_action_on has come, read through that column's index on both databases.
+
+    Left to choose, SQLite (always) and PostgreSQL (without statistics: right after a bulk load, or with autovacuum
+    off) read the status index — every open share — or the whole table, so the sweep would grow with the table.
+    SQLite is told the index (INDEXED BY); PostgreSQL is given a range (from FAR_PAST), which even without statistics
+    it expects to be narrow, rather than a bare `<=`, which it then expects to hold a third of the table.
+    """
+    today_ = bindparam("today", today, type_=Date)
     if session.get_bind().dialect.name == "sqlite":
-        # SQLite's planner prefers the status index (or the id order) and then reads every open share: find the few
-        # due ones through next_action_on. PostgreSQL's planner picks that index from its statistics.
-        due = Assignment.id.in_(
-            text("SELECT id FROM assignment INDEXED BY ix_assignment_next_action_on WHERE next_action_on <= :today")
-            .bindparams(bindparam("today", today, type_=Date))
-            .columns(id=Integer)
+        statement = text(
+            "SELECT id FROM assignment INDEXED BY ix_assignment_next_action_on WHERE next_action_on <= :today"
+        ).bindparams(today_)
+    else:
+        statement = text("SELECT id FROM assignment WHERE next_action_on BETWEEN :far_past AND :today").bindparams(
+            bindparam("far_past", FAR_PAST, type_=Date), today_
         )
-    return session.scalars(
-        select(Assignment)
-        .where(due, Assignment.status.in_(WORKING))
-        .options(
-            joinedload(Assignment.item).joinedload(Item.lead_unit),
-            joinedload(Assignment.unit),
-            selectinload(Assignment.feedbacks),
-            selectinload(Assignment.checks),
+    return sorted(session.scalars(statement.columns(id=Integer)))
+
+
+def due_assignments(session: Session, today: date) -> list[Assignment]:
+    """Open assignments whose next check day has come, with what the rules read eagerly loaded.
+
+    They are loaded by id, their status checked here: with the status in the query, PostgreSQL without statistics
+    would again combine it with the status index. A share no longer open that still has a next day (set outside the
+    workflows) has it cleared, as the sweep clears it when a share closes, so that it is not read again.
+    """
+    ids = due_ids(session, today)
+    loaded = []
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        loaded += session.scalars(
+            select(Assignment)
+            .where(Assignment.id.in_(ids[start : start + IDS_PER_QUERY]))
+            .options(
+                joinedload(Assignment.item).joinedload(Item.lead_unit),
+                joinedload(Assignment.unit),
+                selectinload(Assignment.feedbacks),
+                selectinload(Assignment.checks),
+            )
+            .order_by(Assignment.id)
+        ).all()
+    assignments = [assignment for assignment in loaded if assignment.status in WORKING]
+    closed = [assignment for assignment in loaded if assignment.status not in WORKING]
+    if closed:
+        session.execute(
+            update(Assignment)
+            .where(Assignment.id.in_([assignment.id for assignment in closed]))
+            .values(next_action_on=None)
+            .execution_options(synchronize_session=False)
         )
-        .order_by(Assignment.id)
-    ).all()
+        for assignment in closed:
+            set_committed_value(assignment, "next_action_on", None)
+    # who signs and is named in the units' mail: the shares' own supervisors and their units' (one statement, if any)
+    load_supervisors(session, [*assignments, *{a.unit_id: a.unit for a in assignments}.values()])
+    return assignments
 
 
 def run_sweep(session: Session, *, now: datetime) -> SweepReport:
@@ -109,7 +148,7 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
     ids = [a.id for a in assignments]
     last_sent = last_reminders(session, ids)
     periods_done = done_period_events(session, ids)
-    batch, requests = ReminderBatch(), CheckRequestBatch()
+    batch, requests, period_batch = ReminderBatch(), CheckRequestBatch(), PeriodBatch()
 
     for assignment in assignments:
         step = due_check_steps(session, assignment, calendar, today=today, now=now)
@@ -118,7 +157,9 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
             requests.add(check)
         report.check_requests += len(step.requests)
 
-        acted, next_period_day = handle_period_events(session, assignment, calendar, periods_done, today=today, now=now)
+        acted, next_period_day = handle_period_events(
+            session, assignment, calendar, periods_done, today=today, now=now, batch=period_batch
+        )
         report.period_events += acted
 
         slots = reminder_slots(assignment, calendar, until=today)
@@ -134,6 +175,7 @@ def run_sweep(session: Session, *, now: datetime) -> SweepReport:
         upcoming = [day for day in upcoming if day > today]
         assignment.next_action_on = min(upcoming) if upcoming and assignment.status in WORKING else None
 
+    period_batch.send(session, now=now)  # in the order a share at a time wrote them: period mails, requests, digests
     requests.send(session, now=now)
     report.reminder_notices = len(batch.send(session, now=now))
     month = circular_due(calendar, today)

@@ -6,9 +6,9 @@ import pytest
 
 from extensions import db
 from models import NoticeKind
-from outbox.mail import Recipient
+from outbox.mail import Recipient, queue_mails
 from tests.office import assigned_item, at, build_office, outbox
-from workflows.notices import issue_notice, mail_notice, notify_unit
+from workflows.notices import issue_notice, mail_notice, notice_mail, notify_unit
 
 
 @pytest.fixture
@@ -71,3 +71,25 @@ def test_should_address_a_unit_notice_to_the_unit_and_mail_its_liaison(office):
     assert (notice.addressee, notice.unit_id, notice.assignment_id) == ("林业第一中学", share.unit_id, share.id)
     assert notice.number == "督催〔2026〕1号"
     assert [m.recipient_email for m in outbox(notice_id=notice.id)] == ["li@school.example.org"]
+
+
+def test_should_queue_a_batch_of_mails_once_each_in_order(office):
+    item = assigned_item(office, deadline=at(2026, 12, 15).date(), now=at(2026, 12, 1))
+    notice = issue(NoticeKind.RECTIFICATION, at(2026, 12, 16))
+    context = {"item": item, "unit": office.forest, "level": 1, "link": "http://duban.example/unit/x"}
+    first = notice_mail(notice, template="ladder", context=context, recipients=[Recipient("a@example.org", "甲")])
+    mail_notice(
+        db.session, notice, template="ladder", context=context, recipients=first.recipients, now=at(2026, 12, 16)
+    )
+    again = notice_mail(
+        notice, template="ladder", context=context, recipients=[Recipient("A@example.org"), Recipient("b@example.org")]
+    )
+    other = notice_mail(notice, template="ladder", context=context, recipients=[Recipient("c@example.org")])
+    queued = queue_mails(db.session, [again, other, again], now=at(2026, 12, 17))  # a@ has it; b@ is asked twice
+    assert [[m.recipient_email for m in messages] for messages in queued] == [["b@example.org"], ["c@example.org"], []]
+    assert all(m.id is not None and m in db.session for messages in queued for m in messages)
+    assert [m.recipient_email for m in outbox(notice_id=notice.id)] == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
+    ]

@@ -5,18 +5,22 @@ import multiprocessing
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import (
+    AssignmentStatus,
     CheckState,
     Escalation,
     FailureReason,
     Notice,
     OutboxMessage,
     ReminderLog,
+    Role,
     SupervisionCheck,
 )
+from tests.factories import make_user
 from tests.office import assigned_item, at, build_office, outbox, subjects_to, sweep, sweep_days
 from workflows.checks import stop_checks as stop_escalation
 from workflows.feedback import acknowledge
@@ -152,6 +156,19 @@ def test_should_only_look_at_what_is_due(office):
     assert sweep(at(2026, 12, 3, 10)).examined == 3
 
 
+def test_should_clear_the_next_day_of_a_share_closed_outside_the_workflows(office):
+    item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
+    db.session.commit()
+    share = item.assignments[0]
+    share.status = AssignmentStatus.CANCELLED  # as by an edit of the record: its next day stays
+    db.session.commit()
+    assert share.next_action_on == date(2026, 12, 1)
+    assert sweep(at(2026, 12, 1, 10)).examined == 2
+    db.session.expire_all()
+    assert share.next_action_on is None  # not read by the next sweeps
+    assert sweep(at(2026, 12, 3, 10)).examined == 2
+
+
 def run_sweep_in_process(database_url: str, moment_iso: str, barrier) -> None:
     """Worker process: one sweep, started at the same moment as the others."""
     from datetime import datetime
@@ -183,3 +200,41 @@ def test_should_not_duplicate_anything_when_two_sweeps_run_at_once(office, datab
     keys = db.session.scalars(db.select(OutboxMessage.dedupe_key)).all()
     assert len(keys) == len(set(keys))
     assert [m.kind for m in outbox(recipient_email="wang@forest.example.org")] == ["decision"] * 3 + ["check_request"]
+
+
+def sweep_cost(moment) -> tuple[int, int, int]:
+    """(statements, flushes, assignments examined) of one sweep at `moment`, rolled back to a savepoint after."""
+    statements, flushes = [], []
+    count_statement = lambda *args: statements.append(1)  # noqa: E731
+    count_flush = lambda *args: flushes.append(1)  # noqa: E731
+    savepoint = db.session.begin_nested()
+    sa.event.listen(db.engine, "before_cursor_execute", count_statement)
+    sa.event.listen(db.session, "before_flush", count_flush)
+    try:
+        report = run_sweep(db.session, now=moment)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count_statement)
+        sa.event.remove(db.session, "before_flush", count_flush)
+    savepoint.rollback()
+    return len(statements), len(flushes), report.examined
+
+
+def test_should_cost_the_same_statements_whatever_the_number_of_shares_due(office):
+    supervisor = make_user("li", Role.SUPERVISOR, display_name="李督查", email="li@office.example.org")
+    office.forest.supervisor = office.school.supervisor = supervisor
+    for _ in range(2):
+        item = assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
+    item.assignments[-1].supervisor = make_user("chen", Role.SUPERVISOR, display_name="陈督查")  # a share's own
+    db.session.commit()
+    sweep_days(date(2026, 12, 1), date(2026, 12, 15))
+    overdue = at(2026, 12, 17)  # every share gets an overdue reminder, one digest per unit
+    few = sweep_cost(overdue)
+    for _ in range(4):
+        assigned_item(office, deadline=DEADLINE, now=ASSIGNED)
+    db.session.commit()
+    sweep_days(date(2026, 12, 1), date(2026, 12, 15))
+    db.session.expire_all()  # nothing of the office is left loaded: whatever the sweep reads, it reads itself
+    many = sweep_cost(overdue)
+    assert few[2] == 6 and many[2] == 18
+    assert many[:2] == few[:2]  # the digests, their logs, mails and trail are written in batches
+    assert few[1] <= 4
