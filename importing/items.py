@@ -1,4 +1,5 @@
-"""Importing items from the key-work decomposition table (重点工作任务分解表), each saved through save_item."""
+"""Importing items from the key-work decomposition table (重点工作任务分解表): updates through save_items, new items
+in bulk through create_items."""
 
 from collections import defaultdict
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from models.leader import BureauLeader
 from models.unit import Unit
 from workdays import WorkCalendar
 from workflows.deadlines import WORKING_DAYS, parse_deadline
-from workflows.items import ItemSaveError, save_items
+from workflows.items import ItemSaveError, create_items, save_items
 
 SOURCES = enum_lookup(
     ItemSource,
@@ -260,20 +261,26 @@ class ItemImporter(Importer):
             plan.label = f"{target.number} {target.title}"
 
     def apply(self, session, rows: list[RowPlan], *, actor, now: datetime) -> None:
-        """Create or update each item through save_item: numbered 督〔year〕N号, status 立项, assignments in step."""
+        """Update the matched items through save_items, then register the new ones in bulk through create_items:
+        numbered 督〔year〕N号, status 立项, assignments in step, audit rows as the screens write them."""
         user = None if isinstance(actor, str) else actor
-        entries = []
+        updates, creates = [], []
         for plan in rows:
-            item = plan.target or Item()
+            if plan.target is None:
+                values = dict(plan.values)  # a new item is under the three checks by its source, as on the item form
+                values["three_checks"] = under_checks_by_default(values.get("source"))
+                creates.append((plan, (values, plan.extra["co_units"] or [])))
+                continue
+            item = plan.target
             for key, value in plan.values.items():
                 setattr(item, key, value)
-            if plan.target is None:  # a new item is under the three checks by its source, as on the item form
-                item.three_checks = under_checks_by_default(item.source)
             co_units = plan.extra["co_units"]
-            if co_units is None:
-                co_units = item.co_units if plan.target is not None else []
-            entries.append((item, co_units))
+            updates.append((plan, (item, item.co_units if co_units is None else co_units)))
         try:
-            save_items(session, entries, actor=user, now=now)
+            save_items(session, [entry for _, entry in updates], actor=user, now=now)
         except ItemSaveError as error:
-            raise ValueError(f"第{rows[error.position].row}行：{error}") from error
+            raise ValueError(f"第{updates[error.position][0].row}行：{error}") from error
+        try:
+            create_items(session, [entry for _, entry in creates], actor=user, now=now)
+        except ItemSaveError as error:
+            raise ValueError(f"第{creates[error.position][0].row}行：{error}") from error
