@@ -1,11 +1,13 @@
 """The audit trail (留痕): every create, change and delete of an audited model, and every workflow step."""
 
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from bulk import insert_rows
 from clock import CHINA
 from formatting import period_text
 from models.audit import AuditEvent
@@ -91,16 +93,20 @@ def _format_value(session: Session, column, value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if column.foreign_keys:
-        target = next(iter(column.foreign_keys)).column.table
-        for mapper in Base.registry.mappers:
-            if mapper.local_table is target:
-                related = session.identity_map.get(identity_key(mapper.class_, value))
-                if related is not None:
-                    return str(related)
+        for class_ in _mapped_classes(next(iter(column.foreign_keys)).column.table):
+            related = session.identity_map.get(identity_key(class_, value))
+            if related is not None:
+                return str(related)
     if column.key in PERIOD_COLUMNS:
         return period_text(value)
     text = str(value).replace("\n", " ")
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+@cache
+def _mapped_classes(table) -> tuple[type, ...]:
+    """The classes mapped to a table (the records a foreign key refers to), found once per table."""
+    return tuple(mapper.class_ for mapper in Base.registry.mappers if mapper.local_table is table)
 
 
 def _audited_columns(obj):
@@ -218,7 +224,7 @@ def record_created(session: Session, records: list[tuple[type, int, int | None, 
                 "summary": "；".join(parts),
             }
         )
-    session.connection().execute(insert(AuditEvent), rows)
+    insert_rows(session.connection(), AuditEvent.__table__, rows)
 
 
 def _audited_columns_of(model):

@@ -3,10 +3,11 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from audit import record_created, session_now
+from bulk import insert_rows
 from clock import china_date
 from models.assignment import OPEN_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, AssignmentStatus
 from models.item import Item, ItemStatus
@@ -117,13 +118,13 @@ def create_items(session: Session, entries: list[tuple[dict, list[Unit]]], *, ac
             share.update(status=AssignmentStatus.PENDING, created_at=stamp, updated_at=stamp, seq=seq)  # seq: the item
             shares.append(share)
     connection, last = session.connection(), first + len(entries) - 1
-    connection.execute(insert(Item.__table__), items)
+    insert_rows(connection, Item.__table__, items)
     ids = dict(
         connection.execute(select(Item.seq, Item.id).where(Item.year == year, Item.seq.between(first, last))).all()
     )
     for share in shares:
         share["item_id"] = ids[share.pop("seq")]
-    connection.execute(insert(Assignment.__table__), shares)
+    insert_rows(connection, Assignment.__table__, shares)
     mine = set(ids.values())
     share_ids = {
         (item_id, unit_id): share_id
