@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clock import china_date
-from importing.base import Importer, RowCells, compare, display, duplicate_check, enum_lookup
-from importing.cells import is_blank, parse_date, single_line
+from importing.base import Importer, RowCells, cleaned, compare, compared, display, duplicate_check, enum_lookup
+from importing.cells import is_blank, parse_date
 from importing.matching import leader_index, name_key, unit_index
 from importing.reader import Column, Table
 from importing.report import CREATE, UNCHANGED, UPDATE, Change, Problem, RowPlan
@@ -120,18 +120,19 @@ class ItemImporter(Importer):
         titles = defaultdict(list)
         for item_id, title in session.execute(select(Item.id, Item.title)):
             titles[name_key(title)].append(item_id)
-        wanted = {i for row in table.rows for i in titles.get(name_key(single_line(row.get("title"))), [])}
+        keys = [compared(table, cleaned(table, row.get("title"))) for row in table.rows]
+        wanted = {i for key in keys for i in titles.get(key, [])}
         items = self._load(session, wanted)
         deadlines: dict = {}  # (text, counted from) -> date: 10,000 rows share a handful of deadlines
         seen: dict = {}
         plans = []
-        for row in table.rows:
+        for row, key in zip(table.rows, keys, strict=True):
             plan = RowPlan(row.number)
             cells = RowCells(table, row, plan)
             title = cells.text("title", max_len=200, required=True)
             plan.label = title or ""
-            duplicate_check(seen, name_key(title or ""), row.number, cells, "title", title or "")
-            target = self._match(cells, titles, items, title)
+            duplicate_check(seen, key, row.number, cells, "title", title or "")
+            target = self._match(cells, key, titles, items)
             values = self._read(cells, units, leaders, target)
             values["title"] = title
             self._deadline(cells, values, target, calendar, today, deadlines)
@@ -160,8 +161,8 @@ class ItemImporter(Importer):
         return found
 
     @staticmethod
-    def _match(cells: RowCells, titles, items, title):
-        ids = titles.get(name_key(title or ""), [])
+    def _match(cells: RowCells, key: str, titles, items):
+        ids = titles.get(key, [])
         if len(ids) > 1:
             numbers = "、".join(items[i].number for i in ids if i in items)
             cells.problem("title", f"已有多个同名事项（{numbers}），无法确定更新哪一个；请先在督查事项中改名。")
@@ -200,7 +201,7 @@ class ItemImporter(Importer):
                 cells.problem("deadline", "请填写完成时限：日期（如 2026-12-31）或工作日数（如 5个工作日）。")
             return
         start = china_date(target.created_at) if target is not None and target.created_at else today
-        text = single_line(raw)
+        text = cleaned(cells.table, raw)
         key = (text, start)
         if key not in cache:
             try:

@@ -140,6 +140,7 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) of rows that are not data
+    cleaned: dict = field(default_factory=dict, repr=False, compare=False)  # a text's cleaned forms, worked out once
 
     def has(self, key: str) -> bool:
         """True when the file has the column (a missing column leaves that field alone)."""
