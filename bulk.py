@@ -22,18 +22,23 @@ def insert_rows(connection: Connection, table: sa.Table, rows: list[dict]) -> No
         converters.append((key, processor, {}))
     converted = []
     for row in rows:
-        out = {}
+        out = []
         for key, processor, seen in converters:
             value = row[key]
-            if processor is None or value is None:
-                out[key] = value
-                continue
-            try:
-                out[key] = seen[value]
-            except KeyError:
-                out[key] = seen[value] = processor(value)
-            except TypeError:  # an unhashable value: converted every time
-                out[key] = processor(value)
+            if processor is not None and value is not None:
+                try:
+                    value = seen[value]
+                except KeyError:
+                    seen[value] = converted_value = processor(value)
+                    value = converted_value
+                except TypeError:  # an unhashable value: converted every time
+                    value = processor(value)
+            out.append(value)
         converted.append(out)
-    plain = sa.table(table.name, *(sa.column(key) for key in keys), schema=table.schema)
-    connection.execute(sa.insert(plain), converted)
+    statement = sa.insert(sa.table(table.name, *(sa.column(key) for key in keys), schema=table.schema))
+    compiled = statement.compile(dialect=dialect, column_keys=keys)
+    if compiled.positional:  # SQLite: the driver's own executemany, the values in the statement's order
+        order = [keys.index(name) for name in compiled.positiontup]
+        connection.exec_driver_sql(compiled.string, [tuple(out[i] for i in order) for out in converted])
+    else:  # PostgreSQL: SQLAlchemy's batched VALUES (insertmanyvalues)
+        connection.execute(statement, [dict(zip(keys, out, strict=True)) for out in converted])
