@@ -197,21 +197,20 @@ def record_created(session: Session, records: list[tuple[type, int, int | None, 
         return
     now = session_now(session)
     actor_id, actor_name = session_actor(session)
-    texts, columns = {}, {}
+    parts, columns = {}, {}
     rows = []
     for model, entity_id, item_id, values in records:
         if model not in columns:
-            columns[model] = list(_audited_columns_of(model))
-        parts = []
-        for attr, column in columns[model]:
-            value = values.get(attr.key)
-            if value in (None, ""):
+            columns[model] = [(attr.key, column) for attr, column in _audited_columns_of(model)]
+        summary = []
+        for key, column in columns[model]:
+            value = values.get(key)
+            if value is None or value == "":
                 continue
-            key = (column.key, value)  # a foreign key's look-up in the session, once per record referred to
-            text = texts.get(key)
-            if text is None:
-                text = texts[key] = _format_value(session, column, value)
-            parts.append(f"{column.info['label']}：{text}")
+            part = parts.get((model, key, value))  # once per distinct value (a foreign key's: a look-up)
+            if part is None:
+                part = parts[model, key, value] = f"{column.info['label']}：{_format_value(session, column, value)}"
+            summary.append(part)
         rows.append(
             {
                 "at": now,
@@ -221,7 +220,7 @@ def record_created(session: Session, records: list[tuple[type, int, int | None, 
                 "entity": model.__tablename__,
                 "entity_id": entity_id,
                 "item_id": item_id,
-                "summary": "；".join(parts),
+                "summary": "；".join(summary),
             }
         )
     insert_rows(session.connection(), AuditEvent.__table__, rows)

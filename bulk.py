@@ -16,29 +16,21 @@ def insert_rows(connection: Connection, table: sa.Table, rows: list[dict]) -> No
         return
     keys = list(rows[0])
     dialect = connection.dialect
-    converters = []
+    columns = []
     for key in keys:
+        values = [row[key] for row in rows]
         processor = table.c[key].type._cached_bind_processor(dialect)
-        converters.append((key, processor, {}))
-    converted = []
-    for row in rows:
-        out = []
-        for key, processor, seen in converters:
-            value = row[key]
-            if processor is not None and value is not None:
-                try:
-                    value = seen[value]
-                except KeyError:
-                    seen[value] = converted_value = processor(value)
-                    value = converted_value
-                except TypeError:  # an unhashable value: converted every time
-                    value = processor(value)
-            out.append(value)
-        converted.append(out)
+        if processor is not None:
+            try:
+                converted = {value: processor(value) for value in set(values) if value is not None}
+                values = [None if value is None else converted[value] for value in values]
+            except TypeError:  # an unhashable value: each converted in turn
+                values = [None if value is None else processor(value) for value in values]
+        columns.append(values)
     statement = sa.insert(sa.table(table.name, *(sa.column(key) for key in keys), schema=table.schema))
     compiled = statement.compile(dialect=dialect, column_keys=keys)
     if compiled.positional:  # SQLite: the driver's own executemany, the values in the statement's order
-        order = [keys.index(name) for name in compiled.positiontup]
-        connection.exec_driver_sql(compiled.string, [tuple(out[i] for i in order) for out in converted])
+        ordered = [columns[keys.index(name)] for name in compiled.positiontup]
+        connection.exec_driver_sql(compiled.string, list(zip(*ordered, strict=True)))
     else:  # PostgreSQL: SQLAlchemy's batched VALUES (insertmanyvalues)
-        connection.execute(statement, [dict(zip(keys, out, strict=True)) for out in converted])
+        connection.execute(statement, [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)])

@@ -179,17 +179,19 @@ class ItemImporter(Importer):
             if values["source"] is None and cells.blank("source") and target is None:
                 allowed = "、".join(f"“{s.label}”" for s in ItemSource)
                 cells.problem("source", f"新事项须填写来源，应为以下之一：{allowed}。")
-        for key, reader in (
-            ("content", lambda k: cells.text(k, max_len=10000, multiline=True)),
-            ("ordering_leader", lambda k: cells.record(k, leaders)),
-            ("responsible_leader", lambda k: cells.record(k, leaders)),
-            ("responsible_person", lambda k: cells.text(k, max_len=50)),
-            ("rhythm", lambda k: cells.choice(k, Rhythm, RHYTHMS)),
-            ("instruction", lambda k: cells.text(k, max_len=10000, multiline=True)),
-            ("co_units", lambda k: cells.records(k, units)),
-        ):
+        if cells.has("content"):
+            values["content"] = cells.text("content", max_len=10000, multiline=True)
+        for key in ("ordering_leader", "responsible_leader"):
             if cells.has(key):
-                values[key] = reader(key)
+                values[key] = cells.record(key, leaders)
+        if cells.has("responsible_person"):
+            values["responsible_person"] = cells.text("responsible_person", max_len=50)
+        if cells.has("rhythm"):
+            values["rhythm"] = cells.choice("rhythm", Rhythm, RHYTHMS)
+        if cells.has("instruction"):
+            values["instruction"] = cells.text("instruction", max_len=10000, multiline=True)
+        if cells.has("co_units"):
+            values["co_units"] = cells.records("co_units", units)
         return values
 
     @staticmethod

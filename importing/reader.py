@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from importing.cells import ERROR_VALUES, is_blank, raw_text, single_line
 from importing.report import Problem
-from importing.spreadsheets import restore_text
+from importing.spreadsheets import QUOTE, restore_text
 from importing.xlsx_values import iter_values, load_values_workbook
 
 log = logging.getLogger(__name__)
@@ -290,7 +290,7 @@ def _filled_rows(sheet, merges: list, limits: ReadLimits, budget: Budget, last: 
             return
         if number % CHECK_EVERY == 0:
             budget.check()
-        cells = [restore_text(v) if isinstance(v, str) else v for v in cells[: limits.max_columns]]
+        cells = [restore_text(v) if isinstance(v, str) and v[:1] == QUOTE else v for v in cells[: limits.max_columns]]
         if number > limits.last_row:
             if any(not is_blank(v) for v in cells):
                 raise UnreadableFile(
@@ -403,7 +403,7 @@ def _add_row(table, number, cells, sources, widths, positions, formulas, example
     """Keep a data row; skip empty rows, merged title rows, section headings, footnotes and the template example."""
     width = len(cells)
     values = {key: (cells[col] if col < width else None) for key, col in positions.items()}
-    filled = {key: value for key, value in values.items() if not is_blank(value)}
+    filled = {key: value for key, value in values.items() if value is not None and not is_blank(value)}
     formula_gaps = []
     if formulas:
         formula_gaps = [key for key, col in positions.items() if (number, col + 1) in formulas and key not in filled]

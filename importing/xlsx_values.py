@@ -24,6 +24,7 @@ from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 CHUNK = 64 * 1024
 STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
 
 
 class ValuesSheet(ReadOnlyWorksheet):
@@ -91,7 +92,7 @@ def text_content(node) -> str:
     without phonetic guides."""
     plain, runs = None, []
     for child in node:
-        name = _local(child.tag)
+        name = "t" if child.tag == TEXT_TAG else _local(child.tag)
         if name == "t":
             plain = child.text
         elif name == "r":
