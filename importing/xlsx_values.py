@@ -63,14 +63,20 @@ def load_values_workbook(data: bytes):
     return reader.wb
 
 
-def _events(source):
-    """The end events of an XML stream, parsed in chunks."""
+def _ended(source, tag: str):
+    """The elements of one tag, each as it ends, from an XML stream parsed in chunks."""
     parser = XMLPullParser(events=("end",))
-    while chunk := source.read(CHUNK):
-        parser.feed(chunk)
-        yield from parser.read_events()
-    parser.close()
-    yield from parser.read_events()
+    while True:
+        chunk = source.read(CHUNK)
+        if chunk:
+            parser.feed(chunk)
+        else:
+            parser.close()
+        for _, element in parser.read_events():
+            if element.tag == tag:
+                yield element
+        if not chunk:
+            return
 
 
 def _local(tag: str) -> str:
@@ -80,10 +86,9 @@ def _local(tag: str) -> str:
 def read_strings(source) -> list[str]:
     """The shared strings table as openpyxl's read_string_table reads it."""
     strings = []
-    for _, node in _events(source):
-        if node.tag == STRING_TAG:
-            strings.append(text_content(node).replace("x005F_", ""))
-            node.clear()
+    for node in _ended(source, STRING_TAG):
+        strings.append(text_content(node).replace("x005F_", ""))
+        node.clear()
     return strings
 
 
@@ -117,9 +122,7 @@ def iter_values(sheet):
     counter = 1
     row_counter = 0
     with sheet._get_source() as source:
-        for _, element in _events(source):
-            if element.tag != ROW_TAG:
-                continue
+        for element in _ended(source, ROW_TAG):
             number = element.get("r")
             if number is not None:  # WorkSheetParser.parse_row
                 try:
