@@ -84,8 +84,7 @@ class RowCells:
 
     def text(self, key: str, *, max_len: int, required: bool = False, multiline: bool = False) -> str | None:
         """Text, cleaned (outer spaces, wide digits); a problem when required and blank, or too long."""
-        value = self.row.get(key)
-        text = multi_line(value) if multiline else single_line(value)
+        text = cleaned(self.table, self.row.get(key), multiline=multiline)
         if not text:
             if required:
                 self.problem(key, f"请填写{self.label(key)}。")
@@ -148,8 +147,8 @@ class RowCells:
         """A member of an enum by its Chinese label (or a usual synonym); a problem listing the allowed values."""
         if self.blank(key):
             return None
-        text = single_line(self.row.get(key))
-        member = lookup.get(name_key(text))
+        text = cleaned(self.table, self.row.get(key))
+        member = lookup.get(compared(self.table, text))
         if member is None:
             allowed = "、".join(f"“{m.label}”" for m in enum_class)
             self.problem(key, f"“{text}”不是可选的{self.label(key)}，应为以下之一：{allowed}。")
@@ -169,7 +168,7 @@ class RowCells:
         """The record a name cell refers to (forgiving, never guessing); a note when the match was forgiving."""
         if self.blank(key):
             return None
-        return self._look_up(key, index, single_line(self.row.get(key)))
+        return self._look_up(key, index, cleaned(self.table, self.row.get(key)))
 
     def records(self, key: str, index: NameIndex) -> list:
         """The records a cell of several names (、，, ;) refers to, in order, each once."""
@@ -187,6 +186,26 @@ class RowCells:
         elif match.note:
             self.plan.notes.append(f"{self.label(key)}：{match.note}")
         return match.record
+
+
+def cleaned(table: Table, value, *, multiline: bool = False) -> str:
+    """single_line (or multi_line) of a cell's value, worked out once per distinct text of the table."""
+    if type(value) is not str:
+        return multi_line(value) if multiline else single_line(value)
+    key = (value, multiline)
+    text = table.cleaned.get(key)
+    if text is None:
+        text = table.cleaned[key] = multi_line(value) if multiline else single_line(value)
+    return text
+
+
+def compared(table: Table, text: str) -> str:
+    """name_key of a cleaned text, worked out once per distinct text of the table."""
+    key = (text, None)
+    found = table.cleaned.get(key)
+    if found is None:
+        found = table.cleaned[key] = name_key(text)
+    return found
 
 
 def display(value) -> str:

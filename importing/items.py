@@ -1,4 +1,5 @@
-"""Importing items from the key-work decomposition table (重点工作任务分解表), each saved through save_item."""
+"""Importing items from the key-work decomposition table (重点工作任务分解表): updates through save_items, new items
+in bulk through create_items."""
 
 from collections import defaultdict
 from datetime import date, datetime
@@ -7,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clock import china_date
-from importing.base import Importer, RowCells, compare, display, duplicate_check, enum_lookup
-from importing.cells import is_blank, parse_date, single_line
+from importing.base import Importer, RowCells, cleaned, compare, compared, display, duplicate_check, enum_lookup
+from importing.cells import is_blank, parse_date
 from importing.matching import leader_index, name_key, unit_index
 from importing.reader import Column, Table
 from importing.report import CREATE, UNCHANGED, UPDATE, Change, Problem, RowPlan
@@ -18,7 +19,7 @@ from models.leader import BureauLeader
 from models.unit import Unit
 from workdays import WorkCalendar
 from workflows.deadlines import WORKING_DAYS, parse_deadline
-from workflows.items import ItemSaveError, save_items
+from workflows.items import ItemSaveError, create_items, save_items
 
 SOURCES = enum_lookup(
     ItemSource,
@@ -119,18 +120,19 @@ class ItemImporter(Importer):
         titles = defaultdict(list)
         for item_id, title in session.execute(select(Item.id, Item.title)):
             titles[name_key(title)].append(item_id)
-        wanted = {i for row in table.rows for i in titles.get(name_key(single_line(row.get("title"))), [])}
+        keys = [compared(table, cleaned(table, row.get("title"))) for row in table.rows]
+        wanted = {i for key in keys for i in titles.get(key, [])}
         items = self._load(session, wanted)
         deadlines: dict = {}  # (text, counted from) -> date: 10,000 rows share a handful of deadlines
         seen: dict = {}
         plans = []
-        for row in table.rows:
+        for row, key in zip(table.rows, keys, strict=True):
             plan = RowPlan(row.number)
             cells = RowCells(table, row, plan)
             title = cells.text("title", max_len=200, required=True)
             plan.label = title or ""
-            duplicate_check(seen, name_key(title or ""), row.number, cells, "title", title or "")
-            target = self._match(cells, titles, items, title)
+            duplicate_check(seen, key, row.number, cells, "title", title or "")
+            target = self._match(cells, key, titles, items)
             values = self._read(cells, units, leaders, target)
             values["title"] = title
             self._deadline(cells, values, target, calendar, today, deadlines)
@@ -159,8 +161,8 @@ class ItemImporter(Importer):
         return found
 
     @staticmethod
-    def _match(cells: RowCells, titles, items, title):
-        ids = titles.get(name_key(title or ""), [])
+    def _match(cells: RowCells, key: str, titles, items):
+        ids = titles.get(key, [])
         if len(ids) > 1:
             numbers = "、".join(items[i].number for i in ids if i in items)
             cells.problem("title", f"已有多个同名事项（{numbers}），无法确定更新哪一个；请先在督查事项中改名。")
@@ -177,17 +179,19 @@ class ItemImporter(Importer):
             if values["source"] is None and cells.blank("source") and target is None:
                 allowed = "、".join(f"“{s.label}”" for s in ItemSource)
                 cells.problem("source", f"新事项须填写来源，应为以下之一：{allowed}。")
-        for key, reader in (
-            ("content", lambda k: cells.text(k, max_len=10000, multiline=True)),
-            ("ordering_leader", lambda k: cells.record(k, leaders)),
-            ("responsible_leader", lambda k: cells.record(k, leaders)),
-            ("responsible_person", lambda k: cells.text(k, max_len=50)),
-            ("rhythm", lambda k: cells.choice(k, Rhythm, RHYTHMS)),
-            ("instruction", lambda k: cells.text(k, max_len=10000, multiline=True)),
-            ("co_units", lambda k: cells.records(k, units)),
-        ):
+        if cells.has("content"):
+            values["content"] = cells.text("content", max_len=10000, multiline=True)
+        for key in ("ordering_leader", "responsible_leader"):
             if cells.has(key):
-                values[key] = reader(key)
+                values[key] = cells.record(key, leaders)
+        if cells.has("responsible_person"):
+            values["responsible_person"] = cells.text("responsible_person", max_len=50)
+        if cells.has("rhythm"):
+            values["rhythm"] = cells.choice("rhythm", Rhythm, RHYTHMS)
+        if cells.has("instruction"):
+            values["instruction"] = cells.text("instruction", max_len=10000, multiline=True)
+        if cells.has("co_units"):
+            values["co_units"] = cells.records("co_units", units)
         return values
 
     @staticmethod
@@ -199,7 +203,7 @@ class ItemImporter(Importer):
                 cells.problem("deadline", "请填写完成时限：日期（如 2026-12-31）或工作日数（如 5个工作日）。")
             return
         start = china_date(target.created_at) if target is not None and target.created_at else today
-        text = single_line(raw)
+        text = cleaned(cells.table, raw)
         key = (text, start)
         if key not in cache:
             try:
@@ -260,20 +264,26 @@ class ItemImporter(Importer):
             plan.label = f"{target.number} {target.title}"
 
     def apply(self, session, rows: list[RowPlan], *, actor, now: datetime) -> None:
-        """Create or update each item through save_item: numbered 督〔year〕N号, status 立项, assignments in step."""
+        """Update the matched items through save_items, then register the new ones in bulk through create_items:
+        numbered 督〔year〕N号, status 立项, assignments in step, audit rows as the screens write them."""
         user = None if isinstance(actor, str) else actor
-        entries = []
+        updates, creates = [], []
         for plan in rows:
-            item = plan.target or Item()
+            if plan.target is None:
+                values = dict(plan.values)  # a new item is under the three checks by its source, as on the item form
+                values["three_checks"] = under_checks_by_default(values.get("source"))
+                creates.append((plan, (values, plan.extra["co_units"] or [])))
+                continue
+            item = plan.target
             for key, value in plan.values.items():
                 setattr(item, key, value)
-            if plan.target is None:  # a new item is under the three checks by its source, as on the item form
-                item.three_checks = under_checks_by_default(item.source)
             co_units = plan.extra["co_units"]
-            if co_units is None:
-                co_units = item.co_units if plan.target is not None else []
-            entries.append((item, co_units))
+            updates.append((plan, (item, item.co_units if co_units is None else co_units)))
         try:
-            save_items(session, entries, actor=user, now=now)
+            save_items(session, [entry for _, entry in updates], actor=user, now=now)
         except ItemSaveError as error:
-            raise ValueError(f"第{rows[error.position].row}行：{error}") from error
+            raise ValueError(f"第{updates[error.position][0].row}行：{error}") from error
+        try:
+            create_items(session, [entry for _, entry in creates], actor=user, now=now)
+        except ItemSaveError as error:
+            raise ValueError(f"第{creates[error.position][0].row}行：{error}") from error

@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from importing.cells import ERROR_VALUES, is_blank, raw_text, single_line
 from importing.report import Problem
-from importing.spreadsheets import restore_text
+from importing.spreadsheets import QUOTE, restore_text
+from importing.xlsx_values import iter_values, load_values_workbook
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) of rows that are not data
+    cleaned: dict = field(default_factory=dict, repr=False, compare=False)  # a text's cleaned forms, worked out once
 
     def has(self, key: str) -> bool:
         """True when the file has the column (a missing column leaves that field alone)."""
@@ -200,6 +202,8 @@ def open_workbook(data: bytes):
 
 def _load(data: bytes, *, data_only: bool):
     try:
+        if data_only:
+            return load_values_workbook(data)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds (KeyError, XML errors, …) for one cause: a bad file
         log.warning("unreadable workbook: %r", error)
@@ -281,12 +285,12 @@ def _filled_rows(sheet, merges: list, limits: ReadLimits, budget: Budget, last: 
     active: list[tuple[int, int, int, int]] = []
     values: dict[tuple[int, int], object] = {}  # the first cells of merged ranges, read before the cells they cover
     widest = max((m[3] for m in merges), default=0)  # a merged range's empty cells may be missing from the XML
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, cells in enumerate(iter_values(sheet), start=1):
         if last is not None and number > last:
             return
         if number % CHECK_EVERY == 0:
             budget.check()
-        cells = [restore_text(v) if isinstance(v, str) else v for v in cells[: limits.max_columns]]
+        cells = [restore_text(v) if isinstance(v, str) and v[:1] == QUOTE else v for v in cells[: limits.max_columns]]
         if number > limits.last_row:
             if any(not is_blank(v) for v in cells):
                 raise UnreadableFile(
@@ -397,15 +401,19 @@ def _read_sheet(sheet, scan, formulas, head, found, columns, example, limits, bu
 
 def _add_row(table, number, cells, sources, widths, positions, formulas, example) -> None:
     """Keep a data row; skip empty rows, merged title rows, section headings, footnotes and the template example."""
-    values = {key: (cells[col] if col < len(cells) else None) for key, col in positions.items()}
-    filled = {key: value for key, value in values.items() if not is_blank(value)}
-    formula_gaps = [key for key, col in positions.items() if (number, col + 1) in formulas and key not in filled]
+    width = len(cells)
+    values = {key: (cells[col] if col < width else None) for key, col in positions.items()}
+    filled = {key: value for key, value in values.items() if value is not None and not is_blank(value)}
+    formula_gaps = []
+    if formulas:
+        formula_gaps = [key for key, col in positions.items() if (number, col + 1) in formulas and key not in filled]
     if not filled and not formula_gaps:
         return  # an empty row
-    origins = {sources.get(positions[key]) for key in filled}
-    if len(filled) > 1 and len(origins) == 1 and None not in origins and widths.get(next(iter(origins)), 1) > 1:
-        table.skipped.append((number, "合并单元格的标题行"))
-        return
+    if sources and len(filled) > 1:
+        origins = {sources.get(positions[key]) for key in filled}
+        if len(origins) == 1 and None not in origins and widths.get(next(iter(origins)), 1) > 1:
+            table.skipped.append((number, "合并单元格的标题行"))
+            return
     reason = _not_data(filled)
     if reason:
         table.skipped.append((number, reason))
@@ -432,16 +440,21 @@ def _add_row(table, number, cells, sources, widths, positions, formulas, example
 
 def _not_data(filled: dict) -> str | None:
     """Why a row is a section heading or a footnote rather than data (None when it is data)."""
-    texts = {single_line(v) for v in filled.values()}
-    if len(texts) == 1:
-        text = next(iter(texts))
-        if HEADING.match(text):
+    text = None
+    for value in filled.values():  # one text in every filled cell (a data row differs by its second cell)
+        line = single_line(value)
+        if text is not None and line != text:
+            break
+        text = line
+    else:
+        if text is not None and HEADING.match(text):
             return "分类标题行"
-        if FOOTNOTE.match(text):
+        if text is not None and FOOTNOTE.match(text):
             return "说明行"
-    serial = single_line(filled.get("serial"))
-    if serial and CHINESE_NUMERAL.match(serial) and len(filled) <= 2:
-        return "分类标题行"
+    if len(filled) <= 2:
+        serial = single_line(filled.get("serial"))
+        if serial and CHINESE_NUMERAL.match(serial):
+            return "分类标题行"
     return None
 
 

@@ -1,7 +1,10 @@
 """Running an import: read, plan every row, and write only when no row is wrong (the caller commits or rolls back)."""
 
+import gc
 import hashlib
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +26,28 @@ IMPORTERS: dict[str, Importer] = {
     i.kind: i for i in (UnitImporter(), RosterImporter(), ItemImporter(), ProposalImporter())
 }
 CLI_ACTOR = "命令行导入"
+YOUNG_COLLECTION_EVERY = 50_000  # allocations between two collections of young objects while a file is imported
+_collections = {"lock": threading.Lock(), "imports": 0, "threshold": gc.get_threshold()}
+
+
+@contextmanager
+def fewer_collections():
+    """Collect cyclic garbage less often while a file is read, checked and written: an import of 10,000 rows keeps
+    hundreds of thousands of young objects alive (cells, row plans, rows to insert), and the collector's default
+    rhythm (every 700 allocations) spends a third of the import looking at them. Reference counting frees what it
+    always frees; cycles wait a little longer. The usual rhythm returns when the last import ends."""
+    with _collections["lock"]:
+        if _collections["imports"] == 0:
+            _collections["threshold"] = gc.get_threshold()
+            gc.set_threshold(max(YOUNG_COLLECTION_EVERY, _collections["threshold"][0]), *_collections["threshold"][1:])
+        _collections["imports"] += 1
+    try:
+        yield
+    finally:
+        with _collections["lock"]:
+            _collections["imports"] -= 1
+            if _collections["imports"] == 0:
+                gc.set_threshold(*_collections["threshold"])
 
 
 class ImportFailed(Exception):
@@ -38,6 +63,11 @@ def plan_import(
     session: Session, kind: str, data: bytes, *, filename: str = "", now: datetime, limits: ReadLimits | None = None
 ) -> ImportPlan:
     """Read the file (within `limits`) and decide, row by row, what importing it would do; writes nothing."""
+    with fewer_collections():
+        return _plan_import(session, kind, data, filename=filename, now=now, limits=limits)
+
+
+def _plan_import(session: Session, kind: str, data: bytes, *, filename: str, now: datetime, limits) -> ImportPlan:
     importer = importer_for(kind)
     plan = ImportPlan(kind=kind, title=importer.title, filename=filename, sha256=hashlib.sha256(data).hexdigest())
     example = {key: single_line(value) for key, value in importer.example.items()}
@@ -83,6 +113,11 @@ def run_import(
     limits: ReadLimits | None = None,
 ) -> ImportPlan:
     """Plan the import and, when nothing is wrong and it is not a dry run, write it all, attributed to `actor`."""
+    with fewer_collections():
+        return _run_import(session, kind, data, filename=filename, actor=actor, now=now, dry_run=dry_run, limits=limits)
+
+
+def _run_import(session: Session, kind: str, data: bytes, *, filename: str, actor, now: datetime, dry_run, limits):
     plan = plan_import(session, kind, data, filename=filename, now=now, limits=limits)
     if dry_run or not plan.ok or not plan.has_changes:
         return plan

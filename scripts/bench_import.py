@@ -86,9 +86,11 @@ def floor(data: bytes) -> float:
     ]
     workbook.close()
     columns = ", ".join(f"c{n}" for n in range(len(HEADERS)))
+    typed = ", ".join(f"c{n} text" for n in range(len(HEADERS)))  # PostgreSQL wants a type; SQLite takes none
     with db.engine.connect() as connection:
         transaction = connection.begin()
-        connection.execute(sa.text(f"CREATE TEMPORARY TABLE floor_rows ({columns})"))
+        definition = typed if connection.dialect.name == "postgresql" else columns
+        connection.execute(sa.text(f"CREATE TEMPORARY TABLE floor_rows ({definition})"))
         connection.execute(
             sa.text(f"INSERT INTO floor_rows ({columns}) VALUES ({', '.join(':' + key for key in rows[0])})"),  # nosec B608
             rows,

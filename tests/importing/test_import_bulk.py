@@ -5,8 +5,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy.exc import IntegrityError
 
 import workflows.items as items_workflow
+from audit import act_as
 from clock import CHINA
 from extensions import db
 from importing.runner import ImportFailed, plan_import, run_import
@@ -60,25 +62,42 @@ def test_should_write_nothing_when_the_last_of_10000_rows_is_wrong(office):
 def test_should_roll_everything_back_when_writing_fails_halfway(office, monkeypatch):
     before = row_counts()
     counter_before = db.session.scalar(db.select(SequenceCounter.value))
-    real_save_item, saved = items_workflow.save_item, []
+    real_insert_rows, written = items_workflow.insert_rows, []
 
-    def failing_save_item(session, item, co_units, **kwargs):
-        """save_item, failing on the 251st item."""
-        if len(saved) == 250:
-            raise ValueError("模拟写入时出错")
-        saved.append(item.title)
-        return real_save_item(session, item, co_units, **kwargs)
+    def failing_insert_rows(connection, table, rows):
+        """insert_rows, failing on the shares once the items are in."""
+        if table.name == "assignment":
+            raise IntegrityError("INSERT INTO assignment", {}, Exception("模拟写入时出错"))
+        written.append(len(rows))
+        return real_insert_rows(connection, table, rows)
 
-    monkeypatch.setattr(items_workflow, "save_item", failing_save_item)
+    monkeypatch.setattr(items_workflow, "insert_rows", failing_insert_rows)
     with pytest.raises(ImportFailed) as failure:
         run_import(db.session, "items", big_table(300), actor="命令行导入", now=NOW)
     db.session.rollback()
-    assert str(failure.value) == "导入未完成，未写入任何数据：第253行：模拟写入时出错"
-    assert len(saved) == 250
+    assert str(failure.value) == (
+        "导入未完成，未写入任何数据：数据库拒绝了其中一条记录（可能有人同时修改了相同的记录），请重新预览后再导入。"
+    )
+    assert written == [300]
     db.session.expire_all()
     assert row_counts() == before
     assert db.session.scalar(db.select(SequenceCounter.value)) == counter_before
     assert db.session.scalar(db.select(db.func.count()).select_from(Item)) == 1
+
+
+def test_should_name_the_row_a_new_item_is_refused_for(office):
+    units = office
+    entry = {"title": "新事项", "source": "key_work", "lead_unit": units["东方红"], "deadline": date(2026, 12, 31)}
+    entries = [
+        ({**entry, "three_checks": True}, []),
+        ({**entry, "title": "另一事项", "three_checks": True}, [units["东方红"]]),
+    ]
+    act_as(db.session, "命令行导入", now=NOW)
+    with pytest.raises(items_workflow.ItemSaveError) as refused:
+        items_workflow.create_items(db.session, entries, now=NOW)
+    db.session.rollback()
+    assert refused.value.position == 1
+    assert str(refused.value) == f"“{units['东方红'].name}”已是牵头单位，不能同时作为协办单位。"
 
 
 def test_should_preview_10000_rows_without_writing_anything(office):
