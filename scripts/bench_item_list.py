@@ -2,6 +2,8 @@
 
     .venv/bin/python scripts/bench_item_list.py [--items 100000] [--database-url URL] [--repeat 30]
 
+The two sizes are two offices side by side (two SQLite files, or two PostgreSQL schemas dropped afterwards), and each
+page is requested of each in turn, so the machine's load weighs on both medians alike.
 Prints the median time, SQL statement count and median CPU time (this process's own, steadier on a busy machine) of
 each page at both sizes, and their ratio.
 Targets: the item list at 100,000 items ≤ 7 ms (median, this machine) in ≤ 4 statements, and within 1.5x of its
@@ -11,6 +13,7 @@ median at 100 items. The last line is `RESULT key=value …` (list_ms_100 list_m
 import argparse
 import gc
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -19,8 +22,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa  # noqa: E402
+from bench_sweep import two_databases  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -90,98 +95,111 @@ def add_items(count: int, start: int, units: list[int], leaders: list[int]) -> N
         db.session.commit()
 
 
-def measure(client, url: str, repeat: int) -> tuple[float, int, float]:
-    """Median seconds, SQL statement count and median CPU seconds (this process's own) of GET url.
+def timed_get(app, client, url: str) -> tuple[float, int, float]:
+    """Seconds, SQL statements and CPU seconds (this process's own) of one GET url on `app`.
 
     The CPU time leaves out the time spent waiting for a core that other processes hold, so it reads the same on
     a busy machine; the wall time is the target's measure."""
     statements = []
     listener = lambda *args: statements.append(1)  # noqa: E731
-    client.get(url)  # warm caches
-    times, cpu = [], []
-    for _ in range(repeat):
-        statements.clear()
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-        assert response.status_code == 200, (url, response.status_code)  # nosec B101
-    return statistics.median(times), len(statements), statistics.median(cpu)
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    response = client.get(url)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    sa.event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (url, response.status_code)  # nosec B101
+    return seconds, len(statements), cpu
 
 
-def main() -> None:
-    """Load both sizes and print each page's median time and statement count."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--small", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
-    args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="duban-bench-")
-    url = args.database_url or f"sqlite:///{workdir}/bench.sqlite"
+def load_office(url: str, workdir: str, items: int):
+    """An app on `url` with the schema, 54 units, 8 leaders, a signed-in supervisor's client and `items` items."""
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": workdir}  # nosec B105
     )
     with app.app_context():
         upgrade()
         act_as(db.session, None, now=utcnow())  # the bench's own rows are the system's, stamped now
-        units = []
-        for i in range(54):
-            unit = Unit(
-                code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED if i < 40 else UnitKind.DEPARTMENT
-            )
-            db.session.add(unit)
-            units.append(unit)
+        units = [
+            Unit(code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED if i < 40 else UnitKind.DEPARTMENT)
+            for i in range(54)
+        ]
         leaders = [BureauLeader(name=f"基准领导{i}", title="副局长") for i in range(8)]
-        db.session.add_all(leaders)
+        db.session.add_all([*units, *leaders])
         make_user("bench", Role.SUPERVISOR)
         db.session.commit()
-        unit_ids, leader_ids = [u.id for u in units], [leader.id for leader in leaders]
-        app.test_client_class = IsolatedClient  # each request in its own app context and session, as in production
-        client = app.test_client()
-        login(client, "bench")
-        results = {}
-        for size, already in ((args.small, 0), (args.items, args.small)):
-            started = time.perf_counter()
-            add_items(size - already, already, unit_ids, leader_ids)
-            # Measure the page, not the loader: drop what loading left in memory, and fold the bulk load's
-            # write-ahead log into the database as SQLite's own checkpoints would in an office that has been running.
-            db.session.remove()
-            if db.engine.dialect.name == "sqlite":
-                with db.engine.connect() as connection:
-                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        add_items(items, 0, [u.id for u in units], [leader.id for leader in leaders])
+        # Measure the page, not the loader: drop what loading left in memory, and fold the bulk load's
+        # write-ahead log into the database as SQLite's own checkpoints would in an office that has been running.
+        db.session.remove()
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE")
+                connection.commit()
+    app.test_client_class = IsolatedClient  # each request in its own app context and session, as in production
+    client = app.test_client()
+    login(client, "bench")
+    return app, client
+
+
+def main() -> None:
+    """Load two offices (100 and 100,000 items) side by side, request each page of each in turn, print the medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--database-url", help="default: two new SQLite files in a temporary folder")
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="duban-bench-")
+    sizes = (args.small, args.items)
+    try:
+        with two_databases(args.database_url, workdir, "bench_list") as urls:
+            offices = {}
+            for size, url in zip(sizes, urls, strict=True):
+                started = time.perf_counter()
+                offices[size] = load_office(url, workdir, size)
+                print(f"-- {size:,} items (loaded in {time.perf_counter() - started:.1f} s)", flush=True)
             gc.collect()
-            print(f"-- {size:,} items (loaded in {time.perf_counter() - started:.1f} s)", flush=True)
+            runs = {(name, size): [] for name in PAGES for size in sizes}
             for name, page in PAGES.items():
-                median, statements, cpu = measure(client, page, args.repeat)
-                results[(name, size)] = (median, statements, cpu)
-                print(
-                    f"   {name:32s} median {median * 1000:7.1f} ms   {statements} statements"
-                    f"   cpu {cpu * 1000:5.1f} ms",
-                    flush=True,
-                )
-        print(f"\n{'page':32s} {args.small:>10,} {args.items:>10,}   ratio")
-        for name in PAGES:
-            small, large = results[(name, args.small)], results[(name, args.items)]
-            print(
-                f"{name:32s} {small[0] * 1000:8.1f}ms {large[0] * 1000:8.1f}ms   {large[0] / small[0]:.2f}x  ("
-                f"{small[1]}/{large[1]} statements)"
-            )
-        (list_small, list_statements, list_cpu_small), (list_large, _, list_cpu_large) = (
-            results[("item list", n)] for n in (args.small, args.items)
-        )
-        (dash_small, dash_statements, _), (dash_large, dash_statements_large, _) = (
-            results[("dashboard", n)] for n in (args.small, args.items)
-        )
+                for size in sizes:
+                    timed_get(*offices[size], page)  # warm caches
+                for _ in range(args.repeat):  # the two sizes in turn: the machine's load weighs on both alike
+                    for size in sizes:
+                        runs[(name, size)].append(timed_get(*offices[size], page))
+            for app, _client in offices.values():
+                with app.app_context():
+                    db.engine.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    results = {
+        key: (statistics.median(r[0] for r in values), values[-1][1], statistics.median(r[2] for r in values))
+        for key, values in runs.items()
+    }
+    print(f"\n{'page':32s} {args.small:>10,} {args.items:>10,}   ratio   (statements; median CPU here)")
+    for name in PAGES:
+        small, large = results[(name, args.small)], results[(name, args.items)]
         print(
-            f"RESULT list_ms_100={list_small * 1000:.1f} list_ms_100k={list_large * 1000:.1f} "
-            f"list_statements={list_statements} dashboard_ms_100={dash_small * 1000:.1f} "
-            f"dashboard_ms_100k={dash_large * 1000:.1f} "
-            f"dashboard_statements={max(dash_statements, dash_statements_large)} "
-            f"list_cpu_ms_100={list_cpu_small * 1000:.1f} list_cpu_ms_100k={list_cpu_large * 1000:.1f}"
+            f"{name:32s} {small[0] * 1000:8.1f}ms {large[0] * 1000:8.1f}ms   {large[0] / small[0]:.2f}x  ("
+            f"{small[1]}/{large[1]} statements; cpu {small[2] * 1000:.1f}/{large[2] * 1000:.1f} ms)"
         )
+    (list_small, list_statements, list_cpu_small), (list_large, _, list_cpu_large) = (
+        results[("item list", n)] for n in sizes
+    )
+    (dash_small, dash_statements, _), (dash_large, dash_statements_large, _) = (
+        results[("dashboard", n)] for n in sizes
+    )
+    print(
+        f"RESULT list_ms_100={list_small * 1000:.1f} list_ms_100k={list_large * 1000:.1f} "
+        f"list_statements={list_statements} dashboard_ms_100={dash_small * 1000:.1f} "
+        f"dashboard_ms_100k={dash_large * 1000:.1f} "
+        f"dashboard_statements={max(dash_statements, dash_statements_large)} "
+        f"list_cpu_ms_100={list_cpu_small * 1000:.1f} list_cpu_ms_100k={list_cpu_large * 1000:.1f}"
+    )
 
 
 if __name__ == "__main__":

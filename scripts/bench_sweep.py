@@ -144,7 +144,7 @@ def load_office(url: str, workdir: str, items: int, due: int):
 
 
 @contextmanager
-def two_databases(database_url: str | None, workdir: str):
+def two_databases(database_url: str | None, workdir: str, prefix: str = "bench_sweep"):
     """URLs for the small and the large office: two SQLite files, or two fresh schemas of a PostgreSQL database
     (dropped on the way out)."""
     if not database_url or not database_url.startswith("postgresql"):
@@ -152,7 +152,7 @@ def two_databases(database_url: str | None, workdir: str):
         return
     base = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
     tag = uuid.uuid4().hex[:8]
-    schemas = [f"bench_sweep_{tag}_small", f"bench_sweep_{tag}_large"]
+    schemas = [f"{prefix}_{tag}_small", f"{prefix}_{tag}_large"]
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         for schema in schemas:
