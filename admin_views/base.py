@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
-from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Integer, false, func, literal
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Query, joinedload, selectinload
+from sqlalchemy.orm import Query, joinedload
 
 from admin_views import exporting
 from admin_views.permissions import CREATE, DELETE, EDIT, EXPORT, READ, depends_on_record, may
@@ -564,13 +564,20 @@ class SecureModelView(RoleGuardMixin, ModelView):
     def export(self, export_type):
         if not self.can_export or export_type not in self.export_types:
             abort(403)
-        return exporting.export_response(self, self.export_rows(), export_type)
+        computed = self.export_sql_columns()
+        return exporting.export_response(self, self.export_rows(computed), export_type, computed=list(computed))
 
-    export_batch = 2000  # rows read (and co-loaded) per round trip when exporting
-    export_loader_options: tuple = ()  # what export cells read beyond the columns, loaded with the rows
+    export_batch = 2000  # rows turned into objects at a time while the one query streams
+    export_loader_options: tuple = ()  # what export cells read beyond the columns: to-one relations, joined
+
+    def export_sql_columns(self) -> dict:
+        """Export cells the query itself computes, by column name (e.g. a row's co-units, joined in SQL): what
+        would otherwise take a statement per row or per batch (lists of related rows, per-row look-ups)."""
+        return {}
 
     def export_query(self):
-        """The list's query as shown (search, filters, sort), unpaged, with what the export columns read loaded."""
+        """The list's query as shown (search, filters, sort), unpaged, with what the export columns read joined."""
+        g._exporting = True  # get_query leaves out the loads only the list page needs (see `exporting_rows`)
         view_args = self._get_list_extra_args()
         sort = self._get_column_by_idx(view_args.sort)
         _, query = self.get_list(
@@ -586,12 +593,20 @@ class SecureModelView(RoleGuardMixin, ModelView):
         options = []
         for name, _ in self._export_columns:
             relation = mapper.relationships.get(name) if isinstance(name, str) else None
-            if relation is None:
-                continue
-            attribute = getattr(self.model, name)
-            options.append(selectinload(attribute) if relation.uselist else joinedload(attribute))
+            if relation is not None and not relation.uselist:
+                options.append(joinedload(getattr(self.model, name)))
         return query.options(*options, *self.export_loader_options)
 
-    def export_rows(self):
-        """The rows to export, read in batches of `export_batch` (no query per row, no whole table in memory)."""
-        return self.export_query().yield_per(self.export_batch)
+    def export_rows(self, computed: dict | None = None):
+        """The rows to export from one streamed query (a server-side cursor where the database has one): the
+        records, or (record, *computed cells) when `computed` names cells the query adds (see export_sql_columns).
+        """
+        query = self.export_query()
+        if computed:
+            query = query.add_columns(*(cell.label(f"export_{n}") for n, cell in enumerate(computed.values())))
+        return query.yield_per(self.export_batch)
+
+
+def exporting_rows() -> bool:
+    """True while the current request exports a list (its query needs no list-page loads)."""
+    return has_request_context() and bool(g.get("_exporting"))
