@@ -25,7 +25,7 @@ from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, false, func, literal
+from sqlalchemy import Integer, false, func, literal, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Query, joinedload
@@ -565,10 +565,37 @@ class SecureModelView(RoleGuardMixin, ModelView):
         if not self.can_export or export_type not in self.export_types:
             abort(403)
         computed = self.export_sql_columns()
-        return exporting.export_response(self, self.export_rows(computed), export_type, computed=list(computed))
+        readers = self.export_lookup_readers()
+        rows = self.export_rows(computed)
+        return exporting.export_response(self, rows, export_type, computed=list(computed), readers=readers)
+
+    @property
+    def _auto_joins(self):
+        """The relations the list page joins; none while exporting (the export joins what its columns read)."""
+        return () if exporting_rows() else self.__dict__.get("_list_auto_joins", ())
+
+    @_auto_joins.setter
+    def _auto_joins(self, joins):
+        self.__dict__["_list_auto_joins"] = joins
 
     export_batch = 2000  # rows turned into objects at a time while the one query streams
     export_loader_options: tuple = ()  # what export cells read beyond the columns: to-one relations, joined
+    export_lookups: tuple[str, ...] = ()  # to-one relations into small tables (units, leaders), read whole once
+
+    def export_lookup_readers(self) -> dict:
+        """For each of `export_lookups`, a reader of the related record by the row's key, from its table loaded
+        once (one statement per table, instead of a join's object per row)."""
+        mapper = sa_inspect(self.model)
+        tables, readers = {}, {}
+        for name in self.export_lookups:
+            relation = mapper.relationships[name]
+            (column, _), *_ = relation.local_remote_pairs
+            target = relation.mapper
+            if target not in tables:
+                key = target.get_property_by_column(target.primary_key[0]).key
+                tables[target] = {getattr(record, key): record for record in db.session.scalars(select(target.class_))}
+            readers[name] = _lookup(tables[target], mapper.get_property_by_column(column).key)
+        return readers
 
     def export_sql_columns(self) -> dict:
         """Export cells the query itself computes, by column name (e.g. a row's co-units, joined in SQL): what
@@ -593,7 +620,7 @@ class SecureModelView(RoleGuardMixin, ModelView):
         options = []
         for name, _ in self._export_columns:
             relation = mapper.relationships.get(name) if isinstance(name, str) else None
-            if relation is not None and not relation.uselist:
+            if relation is not None and not relation.uselist and name not in self.export_lookups:
                 options.append(joinedload(getattr(self.model, name)))
         return query.options(*options, *self.export_loader_options)
 
@@ -605,6 +632,11 @@ class SecureModelView(RoleGuardMixin, ModelView):
         if computed:
             query = query.add_columns(*(cell.label(f"export_{n}") for n, cell in enumerate(computed.values())))
         return query.yield_per(self.export_batch)
+
+
+def _lookup(records: dict, key: str):
+    """A reader of the record of `records` a row's `key` column points at (None for none)."""
+    return lambda row: records.get(getattr(row, key))
 
 
 def exporting_rows() -> bool:

@@ -6,12 +6,13 @@ The files themselves are written by importing/spreadsheets.py, the one writer of
 import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
-from operator import itemgetter
+from operator import attrgetter
 from urllib.parse import quote
 
 from flask import Response, request
 from markupsafe import Markup
 from sqlalchemy import ScalarSelect, func, literal, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from werkzeug.wsgi import wrap_file
 
@@ -53,6 +54,8 @@ def cell_reader(view, name):
     formatter = (view.column_formatters_export or {}).get(name)
     if formatter is not None:
         return lambda record: formatter(view, None, record, name)
+    if isinstance(name, str) and name in sa_inspect(view.model).attrs:  # a column or relation: always there
+        return attrgetter(name)
     if isinstance(name, str) and "." not in name:
         return lambda record: getattr(record, name, None)
     return lambda record: view._get_field_value(record, name)
@@ -63,9 +66,23 @@ def export_value(view, row, name):
     return typed_cell(cell_reader(view, name)(row))
 
 
-def _of_record(read):
-    """A cell reader of a (record, *computed) row, from one of the record."""
-    return lambda row: read(row[0])
+def _computed_rows(rows, readers, places: list[tuple[int, int]]):
+    """The cells of (record, *computed values) rows: the record's cells as `readers` read them, and at each
+    (column, position) of `places` the value the query computed at that position of the row."""
+    readers = list(readers)
+    for column, _ in places:
+        readers[column] = _nothing
+    for row in rows:
+        record = row[0]
+        cells = [typed_cell(read(record)) for read in readers]
+        for column, position in places:
+            cells[column] = typed_cell(row[position])
+        yield cells
+
+
+def _nothing(record):
+    """A placeholder reader (the cell comes computed with the row)."""
+    return None
 
 
 def content_disposition(filename: str, ascii_fallback: str) -> str:
@@ -88,23 +105,22 @@ def joined_texts(text, *order_by, where, outer) -> ScalarSelect:
     return select(func.coalesce(func.group_concat(ordered.c.text, "、"), "")).scalar_subquery()
 
 
-def export_response(view, records, export_type: str, computed: Sequence[str] = ()) -> Response:
+def export_response(view, records, export_type: str, computed: Sequence[str] = (), readers=None) -> Response:
     """The download of a list's rows as CSV or xlsx, written row by row into a temporary file and sent from it.
 
     `records` may be a query streamed in batches: memory stays flat whatever the list's length, and a failure
     while writing is an error page, never a truncated file. With `computed` (column names), each record comes as
-    (record, *values of those columns computed by the query).
+    (record, *values of those columns computed by the query). `readers` may give some columns' readers by name.
     """
     columns = view._export_columns
     headers = [str(label) for _, label in columns]
-    readers = [cell_reader(view, name) for name, _ in columns]
+    readers = [(readers or {}).get(name) or cell_reader(view, name) for name, _ in columns]
     if computed:
         position = {name: n for n, name in enumerate(computed, 1)}
-        readers = [
-            itemgetter(position[name]) if name in position else _of_record(read)
-            for (name, _), read in zip(columns, readers, strict=True)
-        ]
-    rows = ([typed_cell(read(record)) for read in readers] for record in records)
+        places = [(n, position[name]) for n, (name, _) in enumerate(columns) if name in position]
+        rows = _computed_rows(records, readers, places)
+    else:
+        rows = ([typed_cell(read(record)) for read in readers] for record in records)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response once sent)
     try:
         if export_type == "csv":

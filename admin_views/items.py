@@ -206,6 +206,7 @@ class ItemView(InChargeListMixin, WorkflowPagesMixin, SecureModelView):
             Item.created_at,
         ),
     )
+    export_lookups = ("ordering_leader", "responsible_leader", "lead_unit")  # the bureau's leaders and units
     column_filters = [
         *enum_filters(Item.source, ItemSource),
         *enum_filters(Item.status, ItemStatus),

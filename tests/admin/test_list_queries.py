@@ -20,7 +20,7 @@ from models.roster import StandIn
 from tests.factories import login, make_item, make_leader, make_liaison, make_unit, make_user
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
-EXPORT_STATEMENTS = 5  # an export: the session and user, a liaison's or supervisor's scope, the one streamed query
+EXPORT_STATEMENTS = 7  # the session and user, a supervisor's scope, small tables read whole, the one streamed query
 
 
 @contextmanager
@@ -239,6 +239,6 @@ def test_should_export_every_list_in_a_fixed_number_of_statements_whatever_its_r
             if kind == "csv":
                 rows[view.url] = len(list(csv.reader(io.StringIO(response.get_data(as_text=True))))) - 1
     assert max(counts.values()) <= EXPORT_STATEMENTS, {url: n for url, n in counts.items() if n > EXPORT_STATEMENTS}
-    if role == Role.ADMIN:  # every list the office exports, each with enough rows that a query per row would show
-        assert len(rows) >= 25, rows
-        assert min(rows.values()) >= 5, {url: n for url, n in rows.items() if n < 5}
+    if role == Role.ADMIN:  # every list the office exports, each with rows enough that a query per row would show
+        assert len(rows) >= 25, rows  # (at least 3 statements besides the rows: a query per row passes the bound)
+        assert min(rows.values()) > EXPORT_STATEMENTS - 3, rows
