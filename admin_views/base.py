@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from urllib.parse import quote
 
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
@@ -567,6 +568,9 @@ class SecureModelView(RoleGuardMixin, ModelView):
         computed = self.export_sql_columns()
         readers = self.export_lookup_readers()
         rows = self.export_rows(computed)
+        if self.export_row_columns:  # plain rows: the computed cells are columns of theirs
+            readers.update({name: attrgetter(f"export_{n}") for n, name in enumerate(computed)})
+            computed = {}
         return exporting.export_response(self, rows, export_type, computed=list(computed), readers=readers)
 
     @property
@@ -581,6 +585,9 @@ class SecureModelView(RoleGuardMixin, ModelView):
     export_batch = 2000  # rows turned into objects at a time while the one query streams
     export_loader_options: tuple = ()  # what export cells read beyond the columns: to-one relations, joined
     export_lookups: tuple[str, ...] = ()  # to-one relations into small tables (units, leaders), read whole once
+    # The columns an export reads, when its cells are all columns, computed cells or lookups: it then reads rows
+    # of these columns, no object per row (export_loader_options do not apply).
+    export_row_columns: tuple = ()
 
     def export_lookup_readers(self) -> dict:
         """For each of `export_lookups`, a reader of the related record by the row's key, from its table loaded
@@ -604,6 +611,16 @@ class SecureModelView(RoleGuardMixin, ModelView):
 
     def export_query(self):
         """The list's query as shown (search, filters, sort), unpaged, with what the export columns read joined."""
+        mapper = sa_inspect(self.model)
+        options = []
+        for name, _ in self._export_columns:
+            relation = mapper.relationships.get(name) if isinstance(name, str) else None
+            if relation is not None and not relation.uselist and name not in self.export_lookups:
+                options.append(joinedload(getattr(self.model, name)))
+        return self.export_list_query().options(*options, *self.export_loader_options)
+
+    def export_list_query(self):
+        """The list's query as shown (search, filters, sort), unpaged."""
         g._exporting = True  # get_query leaves out the loads only the list page needs (see `exporting_rows`)
         view_args = self._get_list_extra_args()
         sort = self._get_column_by_idx(view_args.sort)
@@ -616,21 +633,18 @@ class SecureModelView(RoleGuardMixin, ModelView):
             execute=False,
             page_size=0,
         )
-        mapper = sa_inspect(self.model)
-        options = []
-        for name, _ in self._export_columns:
-            relation = mapper.relationships.get(name) if isinstance(name, str) else None
-            if relation is not None and not relation.uselist and name not in self.export_lookups:
-                options.append(joinedload(getattr(self.model, name)))
-        return query.options(*options, *self.export_loader_options)
+        return query
 
     def export_rows(self, computed: dict | None = None):
         """The rows to export from one streamed query (a server-side cursor where the database has one): the
-        records, or (record, *computed cells) when `computed` names cells the query adds (see export_sql_columns).
+        records, or (record, *computed cells) when `computed` names cells the query adds (see export_sql_columns);
+        with `export_row_columns`, rows of those columns and the computed cells (labelled export_0, export_1 …).
         """
-        query = self.export_query()
-        if computed:
-            query = query.add_columns(*(cell.label(f"export_{n}") for n, cell in enumerate(computed.values())))
+        cells = [cell.label(f"export_{n}") for n, cell in enumerate((computed or {}).values())]
+        if self.export_row_columns:
+            query = self.export_list_query().with_entities(*self.export_row_columns, *cells)
+        else:
+            query = self.export_query().add_columns(*cells) if cells else self.export_query()
         return query.yield_per(self.export_batch)
 
 
