@@ -565,13 +565,17 @@ class SecureModelView(RoleGuardMixin, ModelView):
     def export(self, export_type):
         if not self.can_export or export_type not in self.export_types:
             abort(403)
-        computed = self.export_sql_columns()
-        readers = self.export_lookup_readers()
-        rows = self.export_rows(computed)
-        if self.export_row_columns:  # plain rows: the computed cells are columns of theirs
-            readers.update({name: attrgetter(f"export_{n}") for n, name in enumerate(computed)})
-            computed = {}
-        return exporting.export_response(self, rows, export_type, computed=list(computed), readers=readers)
+        g._exporting = True  # get_query leaves out the loads only the list page needs (see `exporting_rows`)
+        try:
+            computed = self.export_sql_columns()
+            readers = self.export_lookup_readers()
+            rows = self.export_rows(computed)
+            if self.export_row_columns:  # plain rows: the computed cells are columns of theirs
+                readers.update({name: attrgetter(f"export_{n}") for n, name in enumerate(computed)})
+                computed = {}
+            return exporting.export_response(self, rows, export_type, computed=list(computed), readers=readers)
+        finally:  # every row is written by now (into the temporary file the response sends)
+            g._exporting = False
 
     @property
     def _auto_joins(self):
@@ -620,8 +624,7 @@ class SecureModelView(RoleGuardMixin, ModelView):
         return self.export_list_query().options(*options, *self.export_loader_options)
 
     def export_list_query(self):
-        """The list's query as shown (search, filters, sort), unpaged."""
-        g._exporting = True  # get_query leaves out the loads only the list page needs (see `exporting_rows`)
+        """The list's query as shown (search, filters, sort), unpaged (within an export: see `exporting_rows`)."""
         view_args = self._get_list_extra_args()
         sort = self._get_column_by_idx(view_args.sort)
         _, query = self.get_list(
