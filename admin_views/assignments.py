@@ -4,7 +4,8 @@ from flask import url_for
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
 
 from admin_views.base import QueryOptions, SecureModelView, enum_filters, safe_return_url
 from admin_views.checks import SHARE_DATES_PAGE
@@ -115,6 +116,17 @@ class AssignmentView(InChargeListMixin, WorkflowPagesMixin, SecureModelView):
         "escalation_level": lambda v, c, m, n: ESCALATION_LABELS[shown_level(m)],
         "in_charge": lambda v, c, m, n: str(supervisor_in_charge(m) or ""),
     }
+    export_loader_options = (  # 分包督查员: the share's own supervisor, else its unit's
+        joinedload(Assignment.supervisor),
+        joinedload(Assignment.unit).joinedload(Unit.supervisor),
+    )
+
+    def export_sql_columns(self) -> dict:
+        """A liaison's 督查等级 in the export's one query: the rung the unit was told of (`shown_level`)."""
+        if current_user.role != Role.LIAISON:
+            return {}
+        return {"escalation_level": case(ESCALATION_LABELS, value=told_level_of_share(), else_="")}
+
     column_filters = [
         FilterEqual(Assignment.unit_id, "承办单位", options=QueryOptions(unit_options)),
         *enum_filters(Assignment.status, AssignmentStatus),

@@ -2,9 +2,10 @@
 
 import re
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from urllib.parse import quote, urlencode
 
-from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import babel as admin_babel
 from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
@@ -26,10 +27,10 @@ from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS, EXPORT
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, false, func, literal
+from sqlalchemy import Integer, false, func, literal, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Query, joinedload, selectinload
+from sqlalchemy.orm import Query, joinedload
 
 from admin_views import exporting
 from admin_views.permissions import CREATE, DELETE, EDIT, EXPORT, READ, depends_on_record, may
@@ -667,13 +668,66 @@ class SecureModelView(RoleGuardMixin, ModelView):
     def export(self, export_type):
         if not self.can_export or export_type not in self.export_types:
             abort(403)
-        return exporting.export_response(self, self.export_rows(), export_type)
+        g._exporting = True  # get_query leaves out the loads only the list page needs (see `exporting_rows`)
+        try:
+            computed = self.export_sql_columns()
+            readers = self.export_lookup_readers()
+            rows = self.export_rows(computed)
+            if self.export_row_columns:  # plain rows: the computed cells are columns of theirs
+                readers.update({name: attrgetter(f"export_{n}") for n, name in enumerate(computed)})
+                computed = {}
+            return exporting.export_response(self, rows, export_type, computed=list(computed), readers=readers)
+        finally:  # every row is written by now (into the temporary file the response sends)
+            g._exporting = False
 
-    export_batch = 2000  # rows read (and co-loaded) per round trip when exporting
-    export_loader_options: tuple = ()  # what export cells read beyond the columns, loaded with the rows
+    @property
+    def _auto_joins(self):
+        """The relations the list page joins; none while exporting (the export joins what its columns read)."""
+        return () if exporting_rows() else self.__dict__.get("_list_auto_joins", ())
+
+    @_auto_joins.setter
+    def _auto_joins(self, joins):
+        self.__dict__["_list_auto_joins"] = joins
+
+    export_batch = 2000  # rows turned into objects at a time while the one query streams
+    export_loader_options: tuple = ()  # what export cells read beyond the columns: to-one relations, joined
+    export_lookups: tuple[str, ...] = ()  # to-one relations into small tables (units, leaders), read whole once
+    # The columns an export reads, when its cells are all columns, computed cells or lookups: it then reads rows
+    # of these columns, no object per row (export_loader_options do not apply).
+    export_row_columns: tuple = ()
+
+    def export_lookup_readers(self) -> dict:
+        """For each of `export_lookups`, a reader of the related record by the row's key, from its table loaded
+        once (one statement per table, instead of a join's object per row)."""
+        mapper = sa_inspect(self.model)
+        tables, readers = {}, {}
+        for name in self.export_lookups:
+            relation = mapper.relationships[name]
+            (column, _), *_ = relation.local_remote_pairs
+            target = relation.mapper
+            if target not in tables:
+                key = target.get_property_by_column(target.primary_key[0]).key
+                tables[target] = {getattr(record, key): record for record in db.session.scalars(select(target.class_))}
+            readers[name] = _lookup(tables[target], mapper.get_property_by_column(column).key)
+        return readers
+
+    def export_sql_columns(self) -> dict:
+        """Export cells the query itself computes, by column name (e.g. a row's co-units, joined in SQL): what
+        would otherwise take a statement per row or per batch (lists of related rows, per-row look-ups)."""
+        return {}
 
     def export_query(self):
-        """The list's query as shown (search, filters, sort), unpaged, with what the export columns read loaded."""
+        """The list's query as shown (search, filters, sort), unpaged, with what the export columns read joined."""
+        mapper = sa_inspect(self.model)
+        options = []
+        for name, _ in self._export_columns:
+            relation = mapper.relationships.get(name) if isinstance(name, str) else None
+            if relation is not None and not relation.uselist and name not in self.export_lookups:
+                options.append(joinedload(getattr(self.model, name)))
+        return self.export_list_query().options(*options, *self.export_loader_options)
+
+    def export_list_query(self):
+        """The list's query as shown (search, filters, sort), unpaged (within an export: see `exporting_rows`)."""
         view_args = self._get_list_extra_args()
         sort = self._get_column_by_idx(view_args.sort)
         _, query = self.get_list(
@@ -685,16 +739,26 @@ class SecureModelView(RoleGuardMixin, ModelView):
             execute=False,
             page_size=0,
         )
-        mapper = sa_inspect(self.model)
-        options = []
-        for name, _ in self._export_columns:
-            relation = mapper.relationships.get(name) if isinstance(name, str) else None
-            if relation is None:
-                continue
-            attribute = getattr(self.model, name)
-            options.append(selectinload(attribute) if relation.uselist else joinedload(attribute))
-        return query.options(*options, *self.export_loader_options)
+        return query
 
-    def export_rows(self):
-        """The rows to export, read in batches of `export_batch` (no query per row, no whole table in memory)."""
-        return self.export_query().yield_per(self.export_batch)
+    def export_rows(self, computed: dict | None = None):
+        """The rows to export from one streamed query (a server-side cursor where the database has one): the
+        records, or (record, *computed cells) when `computed` names cells the query adds (see export_sql_columns);
+        with `export_row_columns`, rows of those columns and the computed cells (labelled export_0, export_1 …).
+        """
+        cells = [cell.label(f"export_{n}") for n, cell in enumerate((computed or {}).values())]
+        if self.export_row_columns:
+            query = self.export_list_query().with_entities(*self.export_row_columns, *cells)
+        else:
+            query = self.export_query().add_columns(*cells) if cells else self.export_query()
+        return query.yield_per(self.export_batch)
+
+
+def _lookup(records: dict, key: str):
+    """A reader of the record of `records` a row's `key` column points at (None for none)."""
+    return lambda row: records.get(getattr(row, key))
+
+
+def exporting_rows() -> bool:
+    """True while the current request exports a list (its query needs no list-page loads)."""
+    return has_request_context() and bool(g.get("_exporting"))

@@ -17,7 +17,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import DateField, RadioField, SelectMultipleField, TextAreaField, validators, widgets
 from wtforms.validators import InputRequired, Length, Optional
 
-from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, row_url, safe_return_url
+from admin_views.base import (
+    QueryOptions,
+    SecureModelView,
+    bounded_id,
+    enum_filters,
+    exporting_rows,
+    row_url,
+    safe_return_url,
+)
 from admin_views.figure_filter import FigureFilter
 from admin_views.formatters import escalation_badge, item_link
 from admin_views.in_charge import InChargeListMixin
@@ -373,6 +381,8 @@ class CheckScreen(SecureModelView):
         SecureModelView._details_columns.fset(self, columns)
 
     def get_query(self):
+        if exporting_rows():  # the export reads only the share's item and unit, joined (see export_loader_options)
+            return super().get_query()
         return (
             super()
             .get_query()
@@ -385,6 +395,10 @@ class CheckScreen(SecureModelView):
                 )
             )
         )
+
+    export_loader_options = (
+        joinedload(SupervisionCheck.assignment).options(joinedload(Assignment.item), joinedload(Assignment.unit)),
+    )
 
     def scope_to_unit(self, query, unit_id):
         return query.filter(of_unit(SupervisionCheck, unit_id))

@@ -1,5 +1,6 @@
 """Quarterly targets (按季度分段): what each unit is to achieve on a quarterly item, quarter by quarter."""
 
+from sqlalchemy.orm import joinedload
 from wtforms import SelectField, validators
 
 from admin_views.base import SecureModelView
@@ -7,6 +8,7 @@ from admin_views.formatters import period_column
 from admin_views.lookups import assignment_loader
 from clock import china_date, utcnow
 from formatting import period_text
+from models.assignment import Assignment
 from models.periodic import QuarterTarget
 from workflows.periodic import quarter_label
 from workflows.visibility import of_unit
@@ -35,6 +37,9 @@ class QuarterTargetView(SecureModelView):
         "period": period_column,
     }
     column_formatters_export = column_formatters
+    export_loader_options = (  # the share's item and unit, joined in the export's one query
+        joinedload(QuarterTarget.assignment).options(joinedload(Assignment.item), joinedload(Assignment.unit)),
+    )
     form_columns = ["assignment", "period", "target"]
     form_ajax_refs = {"assignment": assignment_loader("assignment")}
     form_args = {

@@ -13,14 +13,17 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, validators
 
-from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
+from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, exporting_rows
+from admin_views.exporting import joined_texts
 from admin_views.figure_filter import FigureFilter
 from admin_views.items import unit_options
 from admin_views.lookups import item_loader, unit_loader
 from extensions import db
 from file_store import open_content
 from formatting import file_size
-from models.research import ResearchArticle, ResearchKind, research_article_unit
+from models.item import Item
+from models.research import ResearchArticle, ResearchKind, research_article_item, research_article_unit
+from models.unit import Unit
 from workflows.feedback import Upload
 from workflows.research import attachment_problem, remove_attachment, store_attachment
 
@@ -207,7 +210,27 @@ class ResearchArticleView(SecureModelView):
     form_widget_args = {"summary": {"rows": 4}}
 
     def get_query(self):
+        if exporting_rows():  # the export reads units and items as texts the query joins (export_sql_columns)
+            return super().get_query()
         return super().get_query().options(selectinload(ResearchArticle.units), selectinload(ResearchArticle.items))
+
+    def export_sql_columns(self) -> dict:
+        """涉及单位 and 相关事项 in the export's one query, in the relations' order."""
+        units, items = research_article_unit.c, research_article_item.c
+        return {
+            "units": joined_texts(
+                Unit.name,
+                Unit.code,
+                where=(units.article_id == ResearchArticle.id, Unit.id == units.unit_id),
+                outer=ResearchArticle,
+            ),
+            "items": joined_texts(
+                Item.number,
+                Item.id,
+                where=(items.article_id == ResearchArticle.id, Item.id == items.item_id),
+                outer=ResearchArticle,
+            ),
+        }
 
     def scope_to_unit(self, query, unit_id):
         return query.filter(concerning_unit(unit_id))

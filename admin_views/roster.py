@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, request
 from flask_admin import BaseView, expose
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from wtforms import validators
 
 from admin_views.base import RoleGuardMixin, SecureModelView, bounded_id, enum_filters
@@ -97,6 +98,7 @@ class ConfirmationView(WorkflowPagesMixin, SecureModelView):
     }
     column_formatters_export = column_formatters
     column_auto_select_related = False
+    export_loader_options = (joinedload(Confirmation.liaison).joinedload(Liaison.unit),)
 
     def confirmation_extras(self, confirmation):
         """May this user decide it now?"""

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,7 +50,7 @@ _MAY_NEED_QUOTE = frozenset("".join(FORMULA_START) + QUOTE)  # the first charact
 def plain(value):
     """A value fit for a cell: markup reduced to its text, text defused; numbers, dates and None as they are."""
     if type(value) is str:  # the common case, quickly: only a text starting with a trigger needs defuse_text
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        text = value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", value)  # no control character
         return defuse_text(text) if text and text[0] in _MAY_NEED_QUOTE else text
     if isinstance(value, Markup):
         value = value.striptags()
@@ -130,8 +131,9 @@ def write_xlsx(handle: BinaryIO, title: str, headers: Sequence[str], rows: Itera
         cell.font = BOLD
         header_cells.append(cell)
     sheet.append(header_cells)
+    datetime_style = fill_cell(WriteOnlyCell(sheet), datetime(2000, 1, 1))._style  # the format of every datetime
     for row in rows:
-        sheet.append([_streamed_cell(sheet, value) for value in row])
+        sheet.append([_streamed_cell(sheet, value, datetime_style) for value in row])
     workbook.save(handle)
 
 
@@ -181,12 +183,22 @@ def annex_xlsx_bytes(sheets: Sequence[AnnexSheet]) -> bytes:
     return save(workbook)
 
 
-def _streamed_cell(sheet, value):
+def _streamed_cell(sheet, value, datetime_style: StyleArray):
     """A write-only row's value: plain values go in as they are (a defused text never starts with "=", so openpyxl
-    keeps it text; a date gets openpyxl's yyyy-mm-dd); only a datetime needs a cell of its own for its format."""
+    keeps it text; a date gets openpyxl's yyyy-mm-dd); only a datetime needs a cell of its own for its format (the
+    style of a datetime cell `fill_cell` filled)."""
+    kind = type(value)
+    if kind is str:
+        text = value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", value)
+        return defuse_text(text) if text and text[0] in _MAY_NEED_QUOTE else text
+    if kind is int or kind is float or kind is date or value is None:
+        return value
     value = plain(value)
     if isinstance(value, datetime):
-        return fill_cell(WriteOnlyCell(sheet), value)
+        cell = WriteOnlyCell(sheet)
+        cell._style = StyleArray(datetime_style)
+        cell.value = value
+        return cell
     return value
 
 
