@@ -113,11 +113,9 @@ def timed_get(app, client, url: str) -> tuple[float, int, float]:
     return seconds, len(statements), cpu
 
 
-def load_office(url: str, workdir: str, items: int):
-    """An app on `url` with the schema, 54 units, 8 leaders, a signed-in supervisor's client and `items` items."""
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": workdir}  # nosec B105
-    )
+def load_items_office(app, items: int) -> None:
+    """Migrate the app's empty database and load 54 units, 8 leaders, a supervisor `bench` and `items` items; then
+    leave it as a running office would be (SQLite's write-ahead log folded in, PostgreSQL's statistics gathered)."""
     with app.app_context():
         upgrade()
         act_as(db.session, None, now=utcnow())  # the bench's own rows are the system's, stamped now
@@ -130,16 +128,19 @@ def load_office(url: str, workdir: str, items: int):
         make_user("bench", Role.SUPERVISOR)
         db.session.commit()
         add_items(items, 0, [u.id for u in units], [leader.id for leader in leaders])
-        # Measure the page, not the loader: drop what loading left in memory, and fold the bulk load's
-        # write-ahead log into the database as SQLite's own checkpoints would in an office that has been running.
-        db.session.remove()
-        if db.engine.dialect.name == "sqlite":
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        else:
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("ANALYZE")
-                connection.commit()
+        db.session.remove()  # measure the page, not the loader: drop what loading left in memory
+        with db.engine.connect() as connection:
+            sqlite = db.engine.dialect.name == "sqlite"
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)" if sqlite else "ANALYZE")
+            connection.commit()
+
+
+def load_office(url: str, workdir: str, items: int):
+    """An app on `url` with the bench office of `items` items, and a signed-in supervisor's client."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": workdir}  # nosec B105
+    )
+    load_items_office(app, items)
     app.test_client_class = IsolatedClient  # each request in its own app context and session, as in production
     client = app.test_client()
     login(client, "bench")

@@ -14,40 +14,26 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_item_list import add_items  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+from bench_item_list import load_items_office  # noqa: E402
 
 from app import create_app  # noqa: E402
-from audit import act_as  # noqa: E402
 from extensions import db  # noqa: E402
-from models import BureauLeader, Role, Unit, UnitKind  # noqa: E402
-from tests.factories import PASSWORD, make_user  # noqa: E402
+from tests.factories import PASSWORD  # noqa: E402
 from tests.servers import Browser, GunicornServer  # noqa: E402
 
 PAGE = "/admin/item/"
 
 
 def prepare(url: str, items: int, workdir: str) -> None:
-    """Migrate the database and load the units, leaders, a supervisor and `items` items."""
+    """Migrate the empty database and load the bench office: 54 units, 8 leaders, a supervisor and `items` items."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": workdir})  # nosec B105
+    load_items_office(app, items)
     with app.app_context():
-        upgrade()
-        act_as(db.session, None, now=datetime.now(UTC))
-        units = [
-            Unit(code=f"B{i:02d}", name=f"基准单位{i:02d}", kind=UnitKind.AFFILIATED if i < 40 else UnitKind.DEPARTMENT)
-            for i in range(54)
-        ]
-        leaders = [BureauLeader(name=f"基准领导{i}", title="副局长") for i in range(8)]
-        db.session.add_all([*units, *leaders])
-        make_user("bench", Role.SUPERVISOR)
-        db.session.commit()
-        add_items(items, 0, [u.id for u in units], [leader.id for leader in leaders])
         db.engine.dispose()
 
 
