@@ -107,6 +107,7 @@ def main() -> None:
         app.test_client_class = IsolatedClient
         client = app.test_client()
         login(client, "bench")
+        results = {}
         for size, already in ((args.small, 0), (args.items, args.small)):
             add_items(size - already, already, unit_ids, leader_ids)
             give_history()
@@ -114,11 +115,19 @@ def main() -> None:
             act_as(db.session, None, now=NOW)
             computed = measure(lambda: compute_assessment(db.session, period, now=NOW), args.repeat)
             page = measure(lambda: client.get("/admin/assessment/?period=2026"), args.repeat)
+            results[size] = (computed, page)
             print(
                 f"{size:>8,} items: computation median {computed[0] * 1000:7.1f} ms, {computed[1]} statements; "
                 f"page median {page[0] * 1000:7.1f} ms, {page[1]} statements",
                 flush=True,
             )
+    (small_computed, small_page), (large_computed, large_page) = results[args.small], results[args.items]
+    print(
+        f"RESULT items={args.items} compute_ms_small={small_computed[0] * 1000:.1f} "
+        f"compute_ms_large={large_computed[0] * 1000:.1f} compute_statements={large_computed[1]} "
+        f"page_ms_small={small_page[0] * 1000:.1f} page_ms_large={large_page[0] * 1000:.1f} "
+        f"page_statements={large_page[1]}"
+    )
 
 
 if __name__ == "__main__":

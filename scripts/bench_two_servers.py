@@ -102,6 +102,7 @@ def main() -> None:
             f"{args.items:,} items, {args.clients} clients, {args.workers} gunicorn workers per server, "
             f"{url.split(':')[0]}"
         )
+        rates = []
         for label, chosen in (("one server ", servers[:1]), ("two servers", servers)):
             hammer(chosen, args.clients, 2)  # warm up
             rate, latencies, failures = hammer(chosen, args.clients, args.seconds)
@@ -111,9 +112,16 @@ def main() -> None:
                 f"p95 {p95 * 1000:6.0f} ms   failures {failures}",
                 flush=True,
             )
+            rates.append((rate, p95))
     finally:
         for server in servers:
             server.stop()
+
+    (one_rate, one_p95), (two_rate, two_p95) = rates
+    print(
+        f"RESULT items={args.items} clients={args.clients} one_server_rps={one_rate:.1f} "
+        f"one_server_p95_ms={one_p95 * 1000:.0f} two_servers_rps={two_rate:.1f} two_servers_p95_ms={two_p95 * 1000:.0f}"
+    )
 
 
 if __name__ == "__main__":
