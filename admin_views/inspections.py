@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, validators
 
 from admin_views.base import SecureModelView
@@ -94,6 +95,7 @@ class LeaderInspectionView(WorkflowPagesMixin, SecureModelView):
     column_filters = [FigureFilter(LeaderInspection)]
     search_hint = "督查情况、地点、陪同人员"
     column_select_related_list = [LeaderInspection.leader]
+    list_loader_options = (selectinload(LeaderInspection.units), selectinload(LeaderInspection.items))
     details_template = "admin/inspection_details.html"
     column_formatters = {
         "findings": lambda v, c, m, n: (m.findings[:60] + "…") if len(m.findings) > 60 else m.findings,

@@ -37,9 +37,10 @@ class QuarterTargetView(SecureModelView):
         "period": period_column,
     }
     column_formatters_export = column_formatters
-    export_loader_options = (  # the share's item and unit, joined in the export's one query
+    export_loader_options = (  # the share's item and unit, joined in the list's and the export's one query
         joinedload(QuarterTarget.assignment).options(joinedload(Assignment.item), joinedload(Assignment.unit)),
     )
+    list_loader_options = export_loader_options
     form_columns = ["assignment", "period", "target"]
     form_ajax_refs = {"assignment": assignment_loader("assignment")}
     form_args = {
@@ -58,7 +59,6 @@ class QuarterTargetView(SecureModelView):
     }
     form_overrides = {"period": SelectField}
     form_widget_args = {"target": {"rows": 4}}
-    column_select_related_list = [QuarterTarget.assignment]
 
     def scope_to_unit(self, query, unit_id):
         return query.filter(of_unit(QuarterTarget, unit_id))
