@@ -1,4 +1,5 @@
-"""Files kept in the database (feedback attachments, import uploads), so every app server sees every file.
+"""Files kept in the database (feedback attachments, source files, import uploads), so every app server sees
+every file.
 
 The bytes are a LargeBinary column (PostgreSQL bytea, SQLite BLOB) written in the transaction of their row. A
 download reads them back in chunks (`substr` on a connection of its own) while the response is being sent, so a
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from importing.uploads import legacy_uploads
 from models.attachment import Attachment
 from models.upload import ImportUpload
+from models.upward import SourceFile
 from models.user import User
 
 CHUNK = 1024 * 1024  # bytes read from the database per query while a download is sent
@@ -87,16 +89,31 @@ def attachment_response(
         if not path.is_file():
             return None
         handle = path.open("rb")
+    return _download(handle, attachment)
+
+
+def source_file_response(engine: Engine, session: Session, source_file: SourceFile) -> Response | None:
+    """The download of a file attached to a source's step (an upward report, a proposal's answer), streamed from
+    the database; None when its bytes are not there."""
+    stored = session.scalar(select(SourceFile.content.is_not(None)).where(SourceFile.id == source_file.id))
+    if not stored:
+        return None
+    return _download(open_content(engine, SourceFile.content, source_file.id, source_file.size), source_file)
+
+
+def _download(handle, stored) -> Response:
+    """Send `handle` as the download of `stored` (its name, type, size and sha256): an attachment, never shown
+    inline, the Chinese name RFC 5987-encoded, not cached."""
     response = send_file(
         handle,
-        mimetype=attachment.content_type,
+        mimetype=stored.content_type or "application/octet-stream",
         as_attachment=True,
-        download_name=attachment.filename,
+        download_name=stored.filename,
         conditional=False,
-        etag=attachment.sha256,
+        etag=stored.sha256,
         max_age=0,
     )
-    response.content_length = attachment.size
+    response.content_length = stored.size
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

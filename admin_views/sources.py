@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import String, case, select, type_coerce
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -31,6 +31,8 @@ from admin_views.permissions import may
 from admin_views.workflow_pages import StepPage, WorkflowPagesMixin
 from clock import CHINA, china_date, utcnow
 from extensions import db
+from file_store import source_file_response
+from formatting import file_size
 from models.assignment import Assignment
 from models.hotline import CallbackMethod, HotlineCall, HotlineCategory
 from models.item import Item, ItemSource, Satisfaction
@@ -81,6 +83,31 @@ def _upload_of(field) -> Upload | None:
 
 def _item_of(view, context, model, name):
     return item_link(view, context, model, "item")
+
+
+def _file_link(page: str):
+    """A cell of the record's file (its `name` relation): its name linking to `page`, the download, and its size."""
+
+    def cell(view, context, model, name):
+        stored = getattr(model, name)
+        if stored is None:
+            return ""
+        return Markup('<a href="{}">{}</a> <span class="text-muted small">{}</span>').format(
+            view.get_url(page, record_id=model.id), stored.filename, file_size(stored.size)
+        )
+
+    return cell
+
+
+def download_source_file(view, record_id: str, relation: str):
+    """The download of a record's file (its `relation`), for whoever may read the record (the view's own query
+    finds it); 404 for an unknown record, one without a file, or a file whose bytes are gone."""
+    record = view.get_one(record_id)
+    stored = getattr(record, relation) if record is not None else None
+    response = source_file_response(db.engine, db.session, stored) if stored is not None else None
+    if response is None:
+        abort(404)
+    return response
 
 
 # ----- hotline -----------------------------------------------------------------------------------------------------
@@ -336,7 +363,12 @@ class HigherInstructionView(WorkflowPagesMixin, SecureModelView):
     ]
     column_default_sort = ("report_due", False)
     column_formatters = {"item": _item_of, "report_due": _report_due, "reported_on": _reported}
-    column_formatters_detail = {"item": _item_of, "report_due": _report_due, "reported_on": _reported}
+    column_formatters_detail = {
+        "item": _item_of,
+        "report_due": _report_due,
+        "reported_on": _reported,
+        "report_file": _file_link(".report_file_view"),
+    }
     column_select_related_list = [HigherInstruction.item]
     column_filters = [
         FilterEmpty(HigherInstruction.reported_on, "上报日期"),
@@ -364,6 +396,11 @@ class HigherInstructionView(WorkflowPagesMixin, SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         check_record(model)
+
+    @expose("/report-file/<record_id>")
+    def report_file_view(self, record_id):
+        """Download the file of the upward report (上报材料), named by its record."""
+        return download_source_file(self, record_id, "report_file")
 
     step_pages = (
         StepPage(
@@ -504,8 +541,9 @@ class ProposalView(WorkflowPagesMixin, SecureModelView):
     column_default_sort = ("id", True)
     column_searchable_list = ["number", "representatives", "delegation"]
     column_formatters = {"item": _item_of, "judgement": _judgement_cell}
-    column_formatters_detail = {"item": _item_of}
+    column_formatters_detail = {"item": _item_of, "answer_file": _file_link(".answer_file_view")}
     column_select_related_list = [Proposal.item]
+    list_loader_options = (selectinload(Proposal.judgements),)  # 评价 of every row in one more statement
     column_filters = [FilterEqual(Proposal.round, "办理轮次", options=[("1", "第一轮"), ("2", "二次办理")])]
 
     def export_sql_columns(self) -> dict:
@@ -545,6 +583,11 @@ class ProposalView(WorkflowPagesMixin, SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         check_proposal(model)
+
+    @expose("/answer-file/<record_id>")
+    def answer_file_view(self, record_id):
+        """Download the file of the proposal's answer (答复文件), named by its record."""
+        return download_source_file(self, record_id, "answer_file")
 
     PROPOSAL_BUTTONS = (
         ("proposal.answer", "登记答复", ".answer_view"),
