@@ -89,7 +89,13 @@ def attachment_response(
         if not path.is_file():
             return None
         handle = path.open("rb")
-    return _download(handle, attachment)
+    return download_response(
+        handle,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        etag=attachment.sha256,
+    )
 
 
 def source_file_response(engine: Engine, session: Session, source_file: SourceFile) -> Response | None:
@@ -98,22 +104,29 @@ def source_file_response(engine: Engine, session: Session, source_file: SourceFi
     stored = session.scalar(select(SourceFile.content.is_not(None)).where(SourceFile.id == source_file.id))
     if not stored:
         return None
-    return _download(open_content(engine, SourceFile.content, source_file.id, source_file.size), source_file)
+    handle = open_content(engine, SourceFile.content, source_file.id, source_file.size)
+    return download_response(
+        handle,
+        filename=source_file.filename,
+        content_type=source_file.content_type,
+        size=source_file.size,
+        etag=source_file.sha256,
+    )
 
 
-def _download(handle, stored) -> Response:
-    """Send `handle` as the download of `stored` (its name, type, size and sha256): an attachment, never shown
-    inline, the Chinese name RFC 5987-encoded, not cached."""
+def download_response(handle, *, filename: str, content_type: str | None, size: int, etag: str | None) -> Response:
+    """Send `handle` as the download of a stored file: an attachment, never shown inline, the Chinese name
+    RFC 5987-encoded, not cached."""
     response = send_file(
         handle,
-        mimetype=stored.content_type or "application/octet-stream",
+        mimetype=content_type or "application/octet-stream",
         as_attachment=True,
-        download_name=stored.filename,
+        download_name=filename,
         conditional=False,
-        etag=stored.sha256,
+        etag=etag or False,
         max_age=0,
     )
-    response.content_length = stored.size
+    response.content_length = size
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -3,7 +3,7 @@ articles concerning their unit."""
 
 from pathlib import Path
 
-from flask import abort, current_app, request, send_file
+from flask import abort, current_app, request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, BooleanEqualFilter, DateBetweenFilter
 from flask_login import current_user
@@ -19,7 +19,7 @@ from admin_views.figure_filter import FigureFilter
 from admin_views.items import unit_options
 from admin_views.lookups import item_loader, unit_loader
 from extensions import db
-from file_store import open_content
+from file_store import download_response, open_content
 from formatting import file_size
 from models.item import Item
 from models.research import ResearchArticle, ResearchKind, research_article_item, research_article_unit
@@ -256,14 +256,10 @@ class ResearchArticleView(SecureModelView):
         if not stored:
             abort(404)
         handle = open_content(db.engine, ResearchArticle.attachment_content, article.id, article.attachment_size or 0)
-        response = send_file(
+        return download_response(
             handle,
-            mimetype=article.attachment_type or "application/octet-stream",
-            as_attachment=True,
-            download_name=article.attachment_name,
-            conditional=False,
-            max_age=0,
+            filename=article.attachment_name,
+            content_type=article.attachment_type,
+            size=article.attachment_size or 0,
+            etag=article.attachment_sha256,
         )
-        response.content_length = article.attachment_size
-        response.headers["Cache-Control"] = "private, no-store"
-        return response

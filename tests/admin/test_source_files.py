@@ -11,11 +11,13 @@ import sqlalchemy as sa
 
 from extensions import db
 from models import HigherInstruction, ItemSource, Proposal, Role
+from models.research import ResearchArticle, ResearchKind
 from models.upward import SourceFile
 from tests.factories import login, make_user
 from tests.office import assigned_item, at, build_office
 from workflows.feedback import Upload
 from workflows.proposals import answer_proposal
+from workflows.research import store_attachment
 from workflows.upward import report_upward, store_source_file
 
 NOW = at(2026, 11, 26, 10)
@@ -178,3 +180,24 @@ def test_the_details_page_never_reads_the_bytes(client, office):
     login(client, "duchayuan")
     statements = statements_of(client, f"/admin/higher_instruction/details/?id={record.id}")
     assert not [s for s in statements if BYTES.search(s)]
+
+
+def test_a_research_article_s_file_downloads_for_its_readers_only(client, office):
+    """The research register's attachment goes through the same download: the supervisor and a liaison of a unit
+    the article concerns get it; a liaison of another unit is told there is no such page."""
+    article = ResearchArticle(
+        title="林场改革调研", authors="督查室", written_on=date(2026, 11, 2), kind=ResearchKind.REPORT
+    )
+    article.units.append(office.forest)
+    store_attachment(article, Upload("调研报告.pdf", "application/pdf", REPORT))
+    db.session.add(article)
+    make_user("lianluo_school", Role.LIAISON, unit=office.school)
+    db.session.commit()
+    url = f"/admin/research/attachment/?id={article.id}"
+    for reader in ("duchayuan", "lianluo_forest"):
+        login(client, reader)
+        assert_download(client.get(url), REPORT, "调研报告.pdf")
+        client.post("/logout")
+    login(client, "lianluo_school")
+    refused = client.get(url)
+    assert refused.status_code == 404 and "页面不存在" in refused.text
