@@ -37,6 +37,7 @@ from admin_views.permissions import CREATE, DELETE, EDIT, EXPORT, READ, depends_
 from clock import CHINA
 from extensions import db
 from models.base import LabeledEnum
+from models.item import Item
 from models.user import Role
 
 # The largest key an INTEGER column holds on PostgreSQL (and the bound for every id typed into a URL).
@@ -55,6 +56,14 @@ def bounded_id(value) -> int | None:
         return None
     number = int(value.strip())
     return number if 1 <= number <= MAX_ID else None
+
+
+def item_named_in_request():
+    """The item a create form was opened for (?item_id= on a GET, from the item's page), or None."""
+    if request.method != "GET":
+        return None
+    item_id = bounded_id(request.args.get("item_id", ""))
+    return db.session.get(Item, item_id) if item_id else None
 
 
 def bounded_int(value) -> int | None:

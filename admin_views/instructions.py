@@ -4,12 +4,10 @@ from flask import request
 from flask_login import current_user
 from wtforms import validators
 
-from admin_views.base import SecureModelView, bounded_id
+from admin_views.base import SecureModelView, item_named_in_request
 from admin_views.formatters import item_link
 from admin_views.lookups import item_loader, leader_loader
-from extensions import db
 from models.instruction import Instruction
-from models.item import Item
 
 
 class InstructionView(SecureModelView):
@@ -37,12 +35,11 @@ class InstructionView(SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        if request.method == "GET":
-            item_id = bounded_id(request.args.get("item_id", ""))
-            if item_id:
-                form.item.data = db.session.get(Item, item_id)
-            if current_user.leader is not None:
-                form.leader.data = current_user.leader
+        item = item_named_in_request()
+        if item is not None:
+            form.item.data = item
+        if request.method == "GET" and current_user.leader is not None:
+            form.leader.data = current_user.leader
         return form
 
     def on_model_change(self, form, model, is_created):

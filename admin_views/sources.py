@@ -24,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters
+from admin_views.base import QueryOptions, SecureModelView, bounded_id, enum_filters, item_named_in_request
 from admin_views.formatters import item_link
 from admin_views.lookups import item_loader, leader_loader
 from admin_views.permissions import may
@@ -388,10 +388,9 @@ class HigherInstructionView(WorkflowPagesMixin, SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        if request.method == "GET":
-            item_id = bounded_id(request.args.get("item_id", ""))
-            if item_id:
-                form.item.data = db.session.get(Item, item_id)
+        item = item_named_in_request()
+        if item is not None:
+            form.item.data = item
         return form
 
     def on_model_change(self, form, model, is_created):
@@ -459,13 +458,11 @@ class ReceptionVisitView(SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        if request.method == "GET":
-            item_id = bounded_id(request.args.get("item_id", ""))
-            item = db.session.get(Item, item_id) if item_id else None
-            if item is not None:
-                form.item.data = item
-                form.leader.data = form.leader.data or item.ordering_leader
-                form.request.data = form.request.data or item.content
+        item = item_named_in_request()
+        if item is not None:
+            form.item.data = item
+            form.leader.data = form.leader.data or item.ordering_leader
+            form.request.data = form.request.data or item.content
         return form
 
     def on_model_change(self, form, model, is_created):
@@ -575,10 +572,9 @@ class ProposalView(WorkflowPagesMixin, SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        if request.method == "GET":
-            item_id = bounded_id(request.args.get("item_id", ""))
-            if item_id:
-                form.item.data = db.session.get(Item, item_id)
+        item = item_named_in_request()
+        if item is not None:
+            form.item.data = item
         return form
 
     def on_model_change(self, form, model, is_created):

@@ -185,3 +185,20 @@ def test_a_supervisor_enters_the_judgement_and_a_leader_may_not(client, office):
     )
     assert "评价已登记" in done.text
     assert db.session.scalar(sa.select(sa.func.count(ProposalJudgement.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "source"),
+    [
+        ("/admin/higher_instruction/new/", ItemSource.HIGHER_INSTRUCTION),
+        ("/admin/proposal/new/", ItemSource.STAFF_PROPOSAL),
+    ],
+)
+def test_the_record_form_opened_from_an_item_has_the_item_chosen(client, office, url, source):
+    item = assigned_item(office, deadline=date(2026, 12, 31), now=at(2026, 11, 20), source=source)
+    db.session.commit()
+    login(client, "duchayuan")
+    form = client.get(f"{url}?item_id={item.id}").get_data(as_text=True)
+    assert f'id="item" name="item" type="hidden" value="{item.id}"' in form
+    unnamed = client.get(f"{url}?item_id=abc").get_data(as_text=True)
+    assert f'name="item" type="hidden" value="{item.id}"' not in unnamed
