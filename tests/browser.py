@@ -1,5 +1,6 @@
 """Shared pieces of the real-browser tests: Debian's Chromium through Playwright, and a live server thread."""
 
+import contextvars
 import os
 import shutil
 import threading
@@ -45,6 +46,17 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+@pytest.fixture(name="live_server")
+def live_server_fixture(app):
+    """`live_server`: the app served on a free port, with the links in its e-mails pointing at it.
+
+    Import it as `live_server_fixture` and ask for `live_server` (as tests.smtp's smtp_server_fixture)."""
+    server = contextvars.Context().run(LiveServer, app)
+    with server:
+        app.config["PUBLIC_URL"] = server.url
+        yield server
 
 
 # Chromium logs CSP refusals to the console; the listener below also turns each `securitypolicyviolation`

@@ -1,6 +1,5 @@
 """A real browser: from the e-mailed link, a liaison acknowledges and reports; a supervisor accepts; the item closes."""
 
-import contextvars
 import re
 from datetime import date
 
@@ -9,7 +8,7 @@ import pytest
 from extensions import db
 from models import Item, ItemStatus, Role
 from outbox.delivery import deliver_outbox
-from tests.browser import ARTIFACTS, LiveServer
+from tests.browser import ARTIFACTS, live_server_fixture  # noqa: F401  (the live_server fixture)
 from tests.conftest import make_config
 from tests.factories import PASSWORD, make_item, make_user
 from tests.office import at, build_office
@@ -21,15 +20,6 @@ from workflows.lifecycle import assign_item
 def app_config(migrated_database, smtp_server):
     """CSRF on, mail to the test SMTP server."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True, **smtp_server.mail_config())
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served on a free port; links in e-mails point at it."""
-    server = contextvars.Context().run(LiveServer, app)
-    with server:
-        app.config["PUBLIC_URL"] = server.url
-        yield server
 
 
 def test_should_close_the_item_from_the_emailed_link_to_the_supervisors_acceptance(app, live_server, smtp_server, page):

@@ -1,7 +1,6 @@
 """A real browser: a hotline call registered while on the phone (a handful of fields), the unit answers from its
 e-mailed link, the supervisor accepts, and the office records the call-back with the caller's satisfaction."""
 
-import contextvars
 import re
 import time
 
@@ -12,7 +11,7 @@ from clock import utcnow
 from extensions import db
 from models import HotlineCall, ItemStatus, Role, Satisfaction
 from outbox.delivery import deliver_outbox
-from tests.browser import ARTIFACTS, LiveServer, sign_in
+from tests.browser import ARTIFACTS, live_server_fixture, sign_in  # noqa: F401  (the live_server fixture)
 from tests.conftest import make_config
 from tests.factories import make_user
 from tests.office import build_office
@@ -23,15 +22,6 @@ from tests.smtp import smtp_server_fixture  # noqa: F401  (the smtp_server fixtu
 def app_config(migrated_database, smtp_server):
     """CSRF on, mail to the test SMTP server."""
     return make_config(migrated_database, WTF_CSRF_ENABLED=True, **smtp_server.mail_config())
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served on a free port; links in e-mails point at it."""
-    server = contextvars.Context().run(LiveServer, app)
-    with server:
-        app.config["PUBLIC_URL"] = server.url
-        yield server
 
 
 def test_should_take_a_call_from_the_phone_to_the_call_back(app, live_server, smtp_server, page):
