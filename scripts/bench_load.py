@@ -94,25 +94,27 @@ def signed_in(base: str) -> Browser:
     return browser
 
 
-def hammer(browsers: list[Browser], url: str, seconds: float) -> tuple[float, list[float], int]:
-    """Requests/s, latencies and failures of the browsers fetching `url` back to back for `seconds`."""
+def hammer(browsers: list[Browser], urls: list[str], seconds: float) -> tuple[float, list[float], int]:
+    """Requests/s, latencies and failures of the browsers fetching back to back for `seconds`, each going round
+    `urls` from its own place in the list (one address, or one page on each of several servers)."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
-    def run(browser: Browser) -> None:
+    def run(turn: int, browser: Browser) -> None:
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            status, _, _ = browser.get(url)
+            status, _, _ = browser.get(urls[turn % len(urls)])
             elapsed = time.perf_counter() - started
+            turn += 1
             with lock:
                 if status == 200:
                     latencies.append(elapsed)
                 else:
                     failures[0] += 1
 
-    threads = [threading.Thread(target=run, args=(browser,)) for browser in browsers]
+    threads = [threading.Thread(target=run, args=(n, browser)) for n, browser in enumerate(browsers)]
     began = time.monotonic()
     for thread in threads:
         thread.start()
@@ -151,9 +153,9 @@ def main() -> None:
         print(f"gunicorn, {args.workers} workers; {args.seconds:g} s per measure on loopback")
         print(f"{'page':10s} {'clients':>7s} {'req/s':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'failed':>6s}")
         for page, path in PAGES.items():
-            hammer(browsers[:4], base + path, 1)  # warm every worker's caches
+            hammer(browsers[:4], [base + path], 1)  # warm every worker's caches
             for clients in counts:
-                rate, latencies, failures = hammer(browsers[:clients], base + path, args.seconds)
+                rate, latencies, failures = hammer(browsers[:clients], [base + path], args.seconds)
                 if not latencies:
                     raise SystemExit(f"{page}: no request succeeded ({failures} failed)")
                 p50, p95, p99 = (percentile(latencies, share) for share in (0.50, 0.95, 0.99))

@@ -12,14 +12,13 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_item_list import load_items_office  # noqa: E402
+from bench_load import hammer as hammer_urls  # noqa: E402
 
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
@@ -39,9 +38,6 @@ def prepare(url: str, items: int, workdir: str) -> None:
 
 def hammer(servers: list[GunicornServer], clients: int, seconds: float) -> tuple[float, list[float], int]:
     """Requests/s, latencies and failures of `clients` signed-in browsers fetching PAGE round-robin over servers."""
-    latencies: list[float] = []
-    failures = [0]
-    lock = threading.Lock()
     browsers = []
     for n in range(clients):
         browser = Browser()
@@ -50,29 +46,7 @@ def hammer(servers: list[GunicornServer], clients: int, seconds: float) -> tuple
         )
         assert status == 302, status  # nosec B101
         browsers.append(browser)
-    stop_at = time.monotonic() + seconds
-
-    def run(n: int, browser: Browser) -> None:
-        turn = n
-        while time.monotonic() < stop_at:
-            server = servers[turn % len(servers)]
-            turn += 1
-            started = time.perf_counter()
-            status, _, _ = browser.get(server.url + PAGE)
-            elapsed = time.perf_counter() - started
-            with lock:
-                if status == 200:
-                    latencies.append(elapsed)
-                else:
-                    failures[0] += 1
-
-    threads = [threading.Thread(target=run, args=(n, b)) for n, b in enumerate(browsers)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return len(latencies) / (time.monotonic() - began), latencies, failures[0]
+    return hammer_urls(browsers, [server.url + PAGE for server in servers], seconds)
 
 
 def main() -> None:
