@@ -1,6 +1,8 @@
 """The dashboard: each unit's light at its edges (3 working days vs 4, overdue by one second, a rung this quarter or
 last, a report awaiting review), the leader's units first, the tallies equal to a recount, a fixed statement count."""
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -174,3 +176,49 @@ def test_should_cost_the_same_number_of_statements_with_more_rows(client, superv
     assert counts[0] == counts[1]
     page = client.get("/admin/").get_data(as_text=True)
     assert page.count('data-light="') == 4 and "下周到期" in page and 'id="dashboard-charts"' in page
+
+
+def test_should_let_two_transactions_write_shares_of_crossed_deadlines_at_once(app):
+    """Two writers that touch two deadlines' tallies in opposite orders (an import beside a deadline extension) both
+    commit: the tallies are written one transaction at a time, never left to deadlock (PostgreSQL; SQLite has one
+    writer anyway)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one transaction write at a time")
+    item = make_item(make_unit(), [])
+    units = [make_unit() for _ in range(4)]
+    db.session.commit()
+    item_id, unit_ids = item.id, [unit.id for unit in units]  # the other writer has no app context
+    first, second = date(2027, 3, 1), date(2027, 3, 2)
+    now = at(2026, 11, 26)
+
+    def share(connection, unit_id, deadline):
+        row = {"item_id": item_id, "unit_id": unit_id, "role": "co", "deadline": deadline, "status": "assigned"}
+        row |= {"escalation_level": 0, "created_at": now, "updated_at": now}
+        connection.execute(sa.insert(Assignment.__table__), row)
+
+    failures = []
+    engine = db.engine
+
+    def other_writer():
+        try:
+            with engine.begin() as connection:
+                share(connection, unit_ids[1], second)
+                share(connection, unit_ids[2], first)
+        except Exception as error:  # noqa: BLE001 (whatever stops the other writer fails the test)
+            failures.append(error)
+
+    with engine.connect() as connection:
+        with connection.begin():
+            share(connection, unit_ids[0], first)
+            thread = threading.Thread(target=other_writer)
+            thread.start()
+            time.sleep(0.5)  # the other writer has written (or waits to write) the second deadline's tally
+            try:
+                share(connection, unit_ids[3], second)
+            except sa.exc.DBAPIError as error:
+                failures.append(error)
+                raise
+        thread.join(timeout=30)
+    assert not thread.is_alive() and not failures, failures
+    db.session.expire_all()
+    assert tallies() == recount()
